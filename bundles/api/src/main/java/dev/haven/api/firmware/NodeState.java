@@ -1,0 +1,7 @@
+package dev.haven.api.firmware;
+
+/** Whether a node can host partitions. */
+public enum NodeState {
+    UP,
+    DOWN
+}

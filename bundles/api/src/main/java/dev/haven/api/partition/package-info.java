@@ -1,0 +1,9 @@
+/**
+ * Partitions: creation, lifecycle, processes and their events, as operators and embedding firmware see them.
+ */
+@Export
+@Version("1.0.0")
+package dev.haven.api.partition;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;
