@@ -1,6 +1,7 @@
 package dev.haven.api.checkpoint;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 
@@ -14,8 +15,14 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface ImageStore {
 
-    /** Starts a new image of a partition. */
+    /** Starts a new image of a partition in the store. */
     ImageWriter create(ImageHeader header) throws IOException;
+
+    /**
+     * Starts a new image in a directory outside the store ({@code partition:checkpoint -d DIR}): committed
+     * the same way, named the same way, but neither listed nor pruned by the store. It is created if missing.
+     */
+    ImageWriter create(ImageHeader header, Path directory) throws IOException;
 
     /** The images of one partition, or of all when empty; newest first. */
     List<ImageInfo> list(Optional<String> partition) throws IOException;

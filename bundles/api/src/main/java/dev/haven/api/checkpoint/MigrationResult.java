@@ -1,0 +1,26 @@
+package dev.haven.api.checkpoint;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * A completed move.
+ *
+ * @param partition the partition moved
+ * @param from the node it left
+ * @param to the node it runs on now
+ * @param image the image that carried it
+ * @param freezeTime from the freeze on the source to the processes resuming on the target
+ * @param totalTime the whole move
+ */
+public record MigrationResult(String partition, String from, String to, ImageInfo image, Duration freezeTime,
+        Duration totalTime) {
+    public MigrationResult {
+        Objects.requireNonNull(partition, "partition");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(image, "image");
+        Objects.requireNonNull(freezeTime, "freezeTime");
+        Objects.requireNonNull(totalTime, "totalTime");
+    }
+}
