@@ -105,8 +105,10 @@ final class Partition {
         return old;
     }
 
-    synchronized void moveTo(String newNode) {
+    /** Puts the partition on another node, with the spec it is restored with. */
+    synchronized void relocate(String newNode, PartitionSpec newSpec) {
         node = newNode;
+        spec = newSpec;
     }
 
     synchronized int allocateVpid() {

@@ -24,6 +24,15 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
+import dev.haven.api.checkpoint.CheckpointOptions;
+import dev.haven.api.checkpoint.CheckpointParticipant;
+import dev.haven.api.checkpoint.CheckpointResult;
+import dev.haven.api.checkpoint.CheckpointService;
+import dev.haven.api.checkpoint.ImageStore;
+import dev.haven.api.checkpoint.MigrationResult;
+import dev.haven.api.checkpoint.ProgressListener;
+import dev.haven.api.checkpoint.RestartOptions;
+import dev.haven.api.checkpoint.RestartResult;
 import dev.haven.api.firmware.FirmwareDriver;
 import dev.haven.api.firmware.FirmwareEvent;
 import dev.haven.api.firmware.FirmwareException;
@@ -50,22 +59,28 @@ import dev.haven.api.workload.Workload;
  * Lifecycle requests on one partition are serialized by the partition's monitor for their checks
  * and by {@link #operations} for their whole duration; kernel calls never take either.
  */
-@Component(service = { PartitionManager.class, FirmwareListener.class },
+@Component(service = { PartitionManager.class, CheckpointService.class, FirmwareListener.class },
         configurationPid = "dev.haven.kernel")
 @Designate(ocd = KernelConfig.class)
-public final class PartitionManagerImpl implements PartitionManager, FirmwareListener {
+public final class PartitionManagerImpl implements PartitionManager, CheckpointService, FirmwareListener {
     private static final System.Logger LOG = System.getLogger(PartitionManagerImpl.class.getName());
 
     private final Map<String, Partition> partitions = new ConcurrentSkipListMap<>();
     private final Map<String, Object> operations = new ConcurrentHashMap<>();
     private final Map<String, Workload> workloads = new ConcurrentSkipListMap<>();
     private final List<PartitionListener> listeners = new CopyOnWriteArrayList<>();
+    private final List<CheckpointParticipant> participants = new CopyOnWriteArrayList<>();
+    private final CheckpointOrchestrator checkpoints;
     private final DefinitionStore definitions;
     private final KernelConfig config;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile FirmwareDriver driver;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile ImageStore images;
 
     @Activate
     public PartitionManagerImpl(BundleContext context, KernelConfig config) {
@@ -75,6 +90,8 @@ public final class PartitionManagerImpl implements PartitionManager, FirmwareLis
     PartitionManagerImpl(Path home, KernelConfig config) {
         this.config = config;
         this.definitions = new DefinitionStore(home.resolve("partitions"));
+        this.checkpoints = new CheckpointOrchestrator(this, () -> List.copyOf(participants), () -> Optional.ofNullable(images),
+                () -> Optional.ofNullable(driver), Duration.ofMillis(config.freeze_timeout_ms()));
         List<String> problems = new ArrayList<>();
         for (DefinitionStore.Definition definition : definitions.loadAll(problems)) {
             // Nothing runs after a runtime restart: what was running comes back stopped.
@@ -85,9 +102,14 @@ public final class PartitionManagerImpl implements PartitionManager, FirmwareLis
         problems.forEach(problem -> LOG.log(Level.WARNING, "skipped unreadable partition definition " + problem));
     }
 
-    /** For tests and for the driver reference: the driver in use. */
+    /** For tests: the driver in use. */
     void setDriver(FirmwareDriver driver) {
         this.driver = driver;
+    }
+
+    /** For tests: the image store in use. */
+    void setImageStore(ImageStore store) {
+        this.images = store;
     }
 
     @Deactivate
@@ -123,6 +145,32 @@ public final class PartitionManagerImpl implements PartitionManager, FirmwareLis
 
     void removeListener(PartitionListener listener) {
         listeners.remove(listener);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addParticipant(CheckpointParticipant participant) {
+        participants.add(participant);
+    }
+
+    void removeParticipant(CheckpointParticipant participant) {
+        participants.remove(participant);
+    }
+
+    // ---- CheckpointService
+
+    @Override
+    public CheckpointResult checkpoint(String partition, CheckpointOptions options) {
+        return checkpoints.checkpoint(partition, options);
+    }
+
+    @Override
+    public RestartResult restart(String image, RestartOptions options) {
+        return checkpoints.restart(image, options);
+    }
+
+    @Override
+    public MigrationResult migrate(String partition, String node, ProgressListener progress) {
+        return checkpoints.migrate(partition, node, progress);
     }
 
     // ---- PartitionManager
@@ -309,6 +357,26 @@ public final class PartitionManagerImpl implements PartitionManager, FirmwareLis
     }
 
     // ---- internals
+
+    Optional<Partition> find(String name) {
+        return Optional.ofNullable(name == null ? null : partitions.get(name));
+    }
+
+    /** Defines a partition for a restart from an image; it is persisted once the restore succeeds. */
+    Partition adopt(String name, String node, PartitionSpec spec) {
+        Partition partition = new Partition(name, node, spec, PartitionState.DEFINED, Optional.empty());
+        partitions.put(name, partition);
+        return partition;
+    }
+
+    /** Undoes {@link #adopt} after a failed restart. */
+    void forget(String name) {
+        partitions.remove(name);
+    }
+
+    Optional<Workload> workload(String name) {
+        return Optional.ofNullable(workloads.get(name));
+    }
 
     Partition require(String name) {
         Partition partition = name == null ? null : partitions.get(name);
