@@ -126,6 +126,11 @@ final class KernelProcess {
         return !status.ended();
     }
 
+    /** Alive and not asked to end: what counts toward the partition's processes and limits. */
+    synchronized boolean running() {
+        return !status.ended() && pendingEnd == null;
+    }
+
     /** Waits up to {@code millis} for the process to end; true if it has. */
     synchronized boolean awaitEnd(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + millis * 1_000_000;
@@ -139,8 +144,10 @@ final class KernelProcess {
         return true;
     }
 
+    /** A process asked to end is shown with the status it is ending with: its thread is only unwinding. */
     synchronized ProcessInfo info() {
-        return new ProcessInfo(vpid, workload, args, credentials, status, Optional.ofNullable(exitStatus),
+        ProcessStatus shown = status == ProcessStatus.RUNNING && pendingEnd != null ? pendingEnd : status;
+        return new ProcessInfo(vpid, workload, args, credentials, shown, Optional.ofNullable(exitStatus),
                 Optional.ofNullable(error), started, state.render());
     }
 }

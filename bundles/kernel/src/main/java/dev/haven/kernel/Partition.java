@@ -158,7 +158,7 @@ final class Partition {
     synchronized PartitionInfo info() {
         int alive = 0;
         for (KernelProcess process : processes.values()) {
-            if (process.alive()) {
+            if (process.running()) {
                 alive++;
             }
         }

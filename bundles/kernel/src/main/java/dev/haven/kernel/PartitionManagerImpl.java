@@ -292,7 +292,7 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
                         "partition '" + name + "' is " + partition.state() + ", not ACTIVE: start it first");
             }
             long max = partition.spec().limit("processes.max", config.processes_max());
-            if (partition.liveProcesses().size() >= max) {
+            if (partition.liveProcesses().stream().filter(KernelProcess::running).count() >= max) {
                 throw new PartitionException(Reason.LIMIT, "partition '" + name + "' already runs " + max
                         + " processes, its processes.max");
             }

@@ -45,7 +45,8 @@ public final class ImageCommands {
         }
         Table table = new Table("IMAGE", "PARTITION", "NODE", "CREATED", "SIZE", "SECTIONS", "KIND");
         for (ImageInfo info : infos) {
-            table.row(info.id(), info.header().partition(), info.header().sourceNode(), info.header().created(),
+            table.row(info.id(), info.header().partition(), info.header().sourceNode(),
+                    info.header().created().truncatedTo(java.time.temporal.ChronoUnit.SECONDS),
                     Bytes.format(info.size()), info.sections().size(), info.header().attributes().getOrDefault("kind", "-"));
         }
         return table.toString();
