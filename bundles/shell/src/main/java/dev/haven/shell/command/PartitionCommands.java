@@ -153,8 +153,7 @@ public final class PartitionCommands {
         for (ProcessInfo process : processes) {
             String command = (process.workload() + " " + String.join(" ", process.args())).trim();
             String status = process.status().name() + process.exitStatus().map(code -> "(" + code + ")").orElse("");
-            String state = process.state().entrySet().stream().map(entry -> entry.getKey() + "=" + entry.getValue())
-                    .collect(Collectors.joining(" "));
+            String state = stateSummary(process.state());
             table.row(process.vpid(), process.credentials().uid(), process.credentials().gid(), status,
                     TIME.format(process.started()), command, state.isEmpty() ? "-" : state, process.error().orElse("-"));
         }
@@ -171,6 +170,14 @@ public final class PartitionCommands {
     public String workloads() {
         List<String> names = partitions.workloads();
         return names.isEmpty() ? "no workloads are installed\n" : String.join("\n", names) + "\n";
+    }
+
+    /** The first few saved-state entries in key order; the JSON output has them all. */
+    static String stateSummary(Map<String, String> state) {
+        int shown = 3;
+        String summary = new java.util.TreeMap<>(state).entrySet().stream().limit(shown)
+                .map(entry -> entry.getKey() + "=" + entry.getValue()).collect(Collectors.joining(" "));
+        return state.size() > shown ? summary + " (+" + (state.size() - shown) + " more)" : summary;
     }
 
     private String firstNodeUp() {
