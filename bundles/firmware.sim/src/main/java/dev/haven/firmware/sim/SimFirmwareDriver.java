@@ -36,7 +36,10 @@ import dev.haven.api.firmware.NodeState;
  * kernel call), discards the kernel, and then reports the dead partitions and the node.
  * All state is guarded by this object's monitor; events leave through the {@link EventDispatcher}.
  */
-@Component(service = FirmwareDriver.class, property = "firmware.name=sim", configurationPid = "dev.haven.firmware.sim")
+// Immediate: the kernel is a FirmwareListener of the driver and the driver a reference of the kernel; a driver
+// activated lazily from inside the kernel's activation would meet that cycle and SCR would bind it only later.
+@Component(service = FirmwareDriver.class, immediate = true, property = "firmware.name=sim",
+        configurationPid = "dev.haven.firmware.sim")
 @Designate(ocd = SimFirmwareConfig.class)
 public final class SimFirmwareDriver implements FirmwareDriver, FaultInjector {
     private static final Pattern NODE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");

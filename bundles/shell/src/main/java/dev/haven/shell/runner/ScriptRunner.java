@@ -27,6 +27,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
 
 /**
  * Runs {@code runtime/bin/haven run FILE} and {@code runtime/bin/haven -c 'COMMANDS'}.
@@ -48,6 +49,8 @@ public final class ScriptRunner implements FrameworkListener {
 
     /** How long the JVM's shutdown (stopping the framework) may take before it is halted. */
     private static final long EXIT_GRACE_MILLIS = 10_000;
+    /** How long to wait for Haven's components to be satisfied before running anyway. */
+    private static final long SETTLE_MILLIS = 5_000;
 
     private final BundleContext context;
     private final CommandProcessor processor;
@@ -61,10 +64,14 @@ public final class ScriptRunner implements FrameworkListener {
     private final PrintStream err = new PrintStream(new FileOutputStream(FileDescriptor.err), true, StandardCharsets.UTF_8);
     private final InputStream in = new FileInputStream(FileDescriptor.in);
 
+    private final ServiceComponentRuntime components;
+
     @Activate
-    public ScriptRunner(BundleContext context, @Reference CommandProcessor processor) {
+    public ScriptRunner(BundleContext context, @Reference CommandProcessor processor,
+            @Reference ServiceComponentRuntime components) {
         this.context = context;
         this.processor = processor;
+        this.components = components;
         this.script = context.getProperty(SCRIPT);
         this.command = context.getProperty(COMMAND);
         if (script == null && command == null) {
@@ -154,6 +161,8 @@ public final class ScriptRunner implements FrameworkListener {
             err.println("error: " + source + ":" + (e.line() + 1) + ": " + Statements.message(e));
             return 1;
         }
+        ComponentsSettled.await(context, components, SETTLE_MILLIS).ifPresent(
+                unsatisfied -> err.println("warning: still unsatisfied after " + SETTLE_MILLIS + " ms: " + unsatisfied));
         try (CommandSession session = processor.createSession(in, out, err)) {
             for (String statement : statements) {
                 Object result;
