@@ -259,7 +259,8 @@ final class ImageFileReader implements ImageReader {
 
     private static void checkSection(FileChannel channel, SectionInfo section, String what) throws IOException {
         CRC32C crc = new CRC32C();
-        ByteBuffer buffer = ByteBuffer.allocate((int) Math.min(CHUNK, Math.max(1, section.length())));
+        // direct: the file's bytes land in it once and CRC32C reads them in place
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(1, section.length())));
         long position = section.offset();
         long end = section.offset() + section.length();
         while (position < end) {

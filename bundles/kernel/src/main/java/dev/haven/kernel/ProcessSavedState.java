@@ -35,15 +35,7 @@ final class ProcessSavedState {
     }
 
     synchronized void put(String key, Object value) {
-        checkKey(key);
-        Object copy = value instanceof byte[] array ? array.clone() : value;
-        long after = bytes - size(key, values.get(key)) + size(key, copy);
-        if (after > maxBytes) {
-            throw new KernelException(Errno.ENOSPC, "saved state would grow to " + after
-                    + " bytes, over the partition's state.max of " + maxBytes);
-        }
-        values.put(key, copy);
-        bytes = after;
+        restore(key, value instanceof byte[] array ? array.clone() : value);
     }
 
     synchronized void remove(String key) {
@@ -51,11 +43,24 @@ final class ProcessSavedState {
         bytes -= size(key, old);
     }
 
-    /** A copy of every value, for the checkpoint. */
-    synchronized Map<String, Object> snapshot() {
-        Map<String, Object> copy = new TreeMap<>();
-        values.forEach((key, value) -> copy.put(key, value instanceof byte[] array ? array.clone() : value));
-        return copy;
+    /**
+     * The values themselves, for the checkpoint of a frozen partition: no update can run while it is
+     * frozen (updates are kernel calls), so the checkpoint writes them without copying a byte.
+     */
+    synchronized Map<String, Object> frozenView() {
+        return java.util.Collections.unmodifiableMap(new TreeMap<>(values));
+    }
+
+    /** Puts a value read from an image; the array is fresh and owned by nobody else, so it is not copied. */
+    synchronized void restore(String key, Object value) {
+        checkKey(key);
+        long after = bytes - size(key, values.get(key)) + size(key, value);
+        if (after > maxBytes) {
+            throw new KernelException(Errno.ENOSPC, "saved state would grow to " + after
+                    + " bytes, over the partition's state.max of " + maxBytes);
+        }
+        values.put(key, value);
+        bytes = after;
     }
 
     /** Each value as text, bytes as their length, for ps. */

@@ -76,7 +76,7 @@ final class ProcessesParticipant implements CheckpointParticipant {
             out.writeString(info.error().orElse(""));
             String parked = partition.gate().parkedCall(process);
             out.writeString(parked == null ? "" : parked);
-            Map<String, Object> state = process.state().snapshot();
+            Map<String, Object> state = process.state().frozenView();
             out.writeInt(state.size());
             for (Map.Entry<String, Object> entry : state.entrySet()) {
                 out.writeString(entry.getKey());
@@ -136,7 +136,7 @@ final class ProcessesParticipant implements CheckpointParticipant {
                     default -> throw corrupt("process " + vpid + ": unknown saved state tag " + tag);
                 };
                 try {
-                    state.put(key, value);
+                    state.restore(key, value);
                 } catch (RuntimeException ex) {
                     throw corrupt("process " + vpid + ": saved state does not fit the partition: " + ex.getMessage());
                 }
