@@ -8,7 +8,8 @@ import java.util.zip.CRC32C;
 /** Counts and checksums what passes through to the file; the checksum can be restarted per section. */
 final class Crc32cOutputStream extends FilterOutputStream {
     private final CRC32C crc = new CRC32C();
-    private long position;
+    /** Volatile: the progress ticker reads it from another thread. */
+    private volatile long position;
 
     Crc32cOutputStream(OutputStream out) {
         super(out);

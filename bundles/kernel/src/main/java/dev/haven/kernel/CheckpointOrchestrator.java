@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -161,10 +162,13 @@ final class CheckpointOrchestrator {
         ImageHeader header = new ImageHeader(FORMAT_VERSION, partition.name(), partition.spec(), partition.node(),
                 context.at(), attributes);
         try (ImageWriter writer = directory.isPresent() ? images.create(header, directory.get()) : images.create(header)) {
-            for (CheckpointParticipant participant : participants) {
-                SectionOutput out = writer.section(participant.section(), participant.version());
-                participant.checkpoint(context, out);
-                progress.progress("write " + participant.section(), writer.written(), -1);
+            AtomicReference<String> phase = new AtomicReference<>("write");
+            try (ProgressTicker ticker = ProgressTicker.start(() -> progress.progress(phase.get(), writer.written(), -1))) {
+                for (CheckpointParticipant participant : participants) {
+                    phase.set("write " + participant.section());
+                    SectionOutput out = writer.section(participant.section(), participant.version());
+                    participant.checkpoint(context, out);
+                }
             }
             if (!partition.leaseValid()) {
                 throw new CheckpointException(Reason.FAILED, "partition '" + partition.name()
