@@ -185,14 +185,16 @@ class CheckpointOrchestratorTest {
     void freezeTimeoutNamesTheProcessHoldingThePartitionAndThawsIt() {
         int vpid = runningCounter("p1", "node1");
         Partition partition = manager.require("p1");
-        KernelProcess holder = partition.process(vpid).orElseThrow();
-        // a call that stays in flight, as a long copy into shared memory would
+        // a call that stays in flight, as a long copy into shared memory would; its own process object so
+        // that the counter's calls, keyed by their process, cannot end it
+        KernelProcess holder = new KernelProcess(partition, 99, 1099, "copier", List.of(), Credentials.ROOT,
+                java.time.Instant.now(), new ProcessSavedState(1024), false);
         partition.gate().enter(holder, "shmcopy");
         try {
             CheckpointException failure = assertThrows(CheckpointException.class,
                     () -> manager.checkpoint("p1", CheckpointOptions.defaults()));
             assertEquals(Reason.FREEZE_TIMEOUT, failure.reason());
-            assertTrue(failure.getMessage().contains("process " + vpid + " (counter) in shmcopy"), failure.getMessage());
+            assertTrue(failure.getMessage().contains("process 99 (copier) in shmcopy"), failure.getMessage());
         } finally {
             partition.gate().leave(holder);
         }
