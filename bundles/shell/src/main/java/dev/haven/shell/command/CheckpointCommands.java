@@ -47,7 +47,7 @@ public final class CheckpointCommands {
         return "checkpointed " + name + " to " + result.image().id() + " (" + Bytes.format(result.image().size()) + ", "
                 + result.image().sections().size() + " sections)\n"
                 + "freeze time " + Durations.format(result.freezeTime()) + ", total " + Durations.format(result.totalTime())
-                + (stop ? "; partition stopped" : "") + "\nimage " + result.image().path() + "\n";
+                + (stop ? "; partition stopped" : "") + "\nimage " + result.image().path();
     }
 
     @Descriptor("restart a partition from an image (an id, a file, or a partition name for its newest image)")
@@ -67,7 +67,7 @@ public final class CheckpointCommands {
         }
         return "restarted " + result.partition().name() + " on " + result.partition().node() + " from "
                 + result.image().id() + ": " + result.processes() + " process(es) resumed in "
-                + Durations.format(result.totalTime()) + "\n";
+                + Durations.format(result.totalTime());
     }
 
     @Descriptor("move an active partition to another node (checkpoint, stop, restart there)")
@@ -80,7 +80,6 @@ public final class CheckpointCommands {
             progress.done();
         }
         return "migrated " + name + " from " + result.from() + " to " + result.to() + " via " + result.image().id() + "\n"
-                + "freeze time " + Durations.format(result.freezeTime()) + ", total " + Durations.format(result.totalTime())
-                + "\n";
+                + "freeze time " + Durations.format(result.freezeTime()) + ", total " + Durations.format(result.totalTime());
     }
 }

@@ -65,6 +65,6 @@ public final class FirmwareCommands {
             table.row(entry.get("name"), (Boolean) entry.get("active") ? "yes" : "no", entry.get("ranking"),
                     entry.get("nodes"), entry.get("bundle"));
         }
-        return table.isEmpty() ? "no firmware driver is installed\n" : table.toString();
+        return table.isEmpty() ? "no firmware driver is installed" : table.toString();
     }
 }

@@ -41,7 +41,7 @@ public final class ImageCommands {
             return Json.write(out);
         }
         if (infos.isEmpty()) {
-            return "no images\n";
+            return "no images";
         }
         Table table = new Table("IMAGE", "PARTITION", "NODE", "CREATED", "SIZE", "SECTIONS", "KIND");
         for (ImageInfo info : infos) {
@@ -80,14 +80,13 @@ public final class ImageCommands {
     @Descriptor("check an image whole: header, table of contents and every section's checksum")
     public String verify(@Descriptor("an image id or file") String image) throws IOException {
         ImageInfo info = images.verify(image);
-        return "image " + info.id() + " is intact: " + info.sections().size() + " sections, " + Bytes.format(info.size())
-                + "\n";
+        return "image " + info.id() + " is intact: " + info.sections().size() + " sections, " + Bytes.format(info.size());
     }
 
     @Descriptor("remove an image from the store")
     public String rm(@Descriptor("an image id") String image) throws IOException {
         images.remove(image);
-        return "image " + image + " removed\n";
+        return "image " + image + " removed";
     }
 
     private static Map<String, Object> imageJson(ImageInfo info) {

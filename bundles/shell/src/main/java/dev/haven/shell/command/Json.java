@@ -15,7 +15,7 @@ final class Json {
 
     static String write(Object value) {
         try {
-            return MAPPER.writeValueAsString(value) + "\n";
+            return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("cannot render JSON: " + e.getMessage(), e);
         }

@@ -57,13 +57,13 @@ public final class NodeCommands {
         FirmwareDriver firmware = driver();
         List<String> hosted = hosted(firmware, node);
         faults(firmware).crash(node);
-        return "node " + node + " crashed" + (hosted.isEmpty() ? "" : "; partitions lost: " + String.join(", ", hosted)) + "\n";
+        return "node " + node + " crashed" + (hosted.isEmpty() ? "" : "; partitions lost: " + String.join(", ", hosted));
     }
 
     @Descriptor("boot a crashed node again, with an empty kernel")
     public String revive(@Descriptor("the node to revive") String node) {
         faults(driver()).revive(node);
-        return "node " + node + " is up\n";
+        return "node " + node + " is up";
     }
 
     private FirmwareDriver driver() {

@@ -68,7 +68,7 @@ public final class PartitionCommands {
             }
         }
         PartitionInfo info = partitions.create(name, target, spec);
-        return "partition " + info.name() + " defined on " + info.node() + "\n";
+        return "partition " + info.name() + " defined on " + info.node();
     }
 
     @Descriptor("list partitions with their node, state and processes")
@@ -83,7 +83,7 @@ public final class PartitionCommands {
             return Json.write(out);
         }
         if (infos.isEmpty()) {
-            return "no partitions\n";
+            return "no partitions";
         }
         Table table = new Table("NAME", "NODE", "STATE", "PROCS", "SINCE", "REASON");
         for (PartitionInfo info : infos) {
@@ -96,19 +96,19 @@ public final class PartitionCommands {
     @Descriptor("start a defined, stopped or broken partition on its node")
     public String start(@Descriptor("the partition") String name) {
         PartitionInfo info = partitions.start(name);
-        return "partition " + info.name() + " is " + info.state() + " on " + info.node() + "\n";
+        return "partition " + info.name() + " is " + info.state() + " on " + info.node();
     }
 
     @Descriptor("stop a partition: its processes are killed, its definition is kept")
     public String stop(@Descriptor("the partition") String name) {
         PartitionInfo info = partitions.stop(name);
-        return "partition " + info.name() + " is " + info.state() + "\n";
+        return "partition " + info.name() + " is " + info.state();
     }
 
     @Descriptor("remove a partition that is not running, with its definition")
     public String destroy(@Descriptor("the partition") String name) {
         partitions.destroy(name);
-        return "partition " + name + " destroyed\n";
+        return "partition " + name + " destroyed";
     }
 
     @Descriptor("start a process of a workload in an active partition; prints its virtual pid")
@@ -121,7 +121,7 @@ public final class PartitionCommands {
         Credentials credentials = new Credentials(Arguments.integer(uid, "uid", 0, Integer.MAX_VALUE),
                 Arguments.integer(gid, "gid", 0, Integer.MAX_VALUE));
         int vpid = partitions.spawn(name, workload, Arrays.asList(args), credentials);
-        return vpid + "\n";
+        return Integer.toString(vpid);
     }
 
     @Descriptor("list the processes of a partition, live and ended, with their saved state")
@@ -147,7 +147,7 @@ public final class PartitionCommands {
             return Json.write(out);
         }
         if (processes.isEmpty()) {
-            return "partition " + name + " has no processes\n";
+            return "partition " + name + " has no processes";
         }
         Table table = new Table("VPID", "UID", "GID", "STATUS", "STARTED", "COMMAND", "STATE", "ERROR");
         for (ProcessInfo process : processes) {
@@ -163,13 +163,13 @@ public final class PartitionCommands {
     @Descriptor("kill a live process of a partition, as kill -KILL")
     public String kill(@Descriptor("the partition") String name, @Descriptor("the process's virtual pid") String vpid) {
         ProcessInfo info = partitions.kill(name, Arguments.integer(vpid, "VPID", 1, Integer.MAX_VALUE));
-        return "process " + info.vpid() + " of " + name + " is " + info.status() + "\n";
+        return "process " + info.vpid() + " of " + name + " is " + info.status();
     }
 
     @Descriptor("list the workloads that can be spawned")
     public String workloads() {
         List<String> names = partitions.workloads();
-        return names.isEmpty() ? "no workloads are installed\n" : String.join("\n", names) + "\n";
+        return names.isEmpty() ? "no workloads are installed" : String.join("\n", names);
     }
 
     /** The first few saved-state entries in key order; the JSON output has them all. */

@@ -42,7 +42,7 @@ final class Table {
         for (List<String> row : rows) {
             append(out, row, widths);
         }
-        return out.toString();
+        return out.toString().stripTrailing();
     }
 
     private static void append(StringBuilder out, List<String> cells, int[] widths) {
