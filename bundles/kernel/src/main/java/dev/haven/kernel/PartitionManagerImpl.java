@@ -42,6 +42,7 @@ import dev.haven.api.firmware.NodeInfo;
 import dev.haven.api.firmware.NodeKernel;
 import dev.haven.api.firmware.NodeState;
 import dev.haven.api.kernel.Credentials;
+import dev.haven.api.kernel.KernelExtension;
 import dev.haven.api.partition.PartitionEvent;
 import dev.haven.api.partition.PartitionException;
 import dev.haven.api.partition.PartitionException.Reason;
@@ -70,6 +71,7 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
     private final Map<String, Workload> workloads = new ConcurrentSkipListMap<>();
     private final List<PartitionListener> listeners = new CopyOnWriteArrayList<>();
     private final List<CheckpointParticipant> participants = new CopyOnWriteArrayList<>();
+    private final Map<String, KernelExtension<?>> extensions = new ConcurrentHashMap<>();
     private final CheckpointOrchestrator checkpoints;
     private final DefinitionStore definitions;
     private final KernelConfig config;
@@ -145,6 +147,21 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
 
     void removeListener(PartitionListener listener) {
         listeners.remove(listener);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void addExtension(KernelExtension<?> extension) {
+        extensions.putIfAbsent(extension.type().getName(), extension);
+    }
+
+    void removeExtension(KernelExtension<?> extension) {
+        extensions.remove(extension.type().getName(), extension);
+    }
+
+    /** By name, not by class: a workload and the extension may see the API through different class loaders only if wired wrongly, and then ENOSYS is the honest answer. */
+    Optional<KernelExtension<?>> extension(Class<?> type) {
+        KernelExtension<?> extension = extensions.get(type.getName());
+        return extension != null && extension.type() == type ? Optional.of(extension) : Optional.empty();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -444,7 +461,7 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
         Integer exit = null;
         String error = null;
         try {
-            exit = workload.run(new ProcessKernel(process)) & 0xff;
+            exit = workload.run(new ProcessKernel(process, this::extension)) & 0xff;
             end = ProcessStatus.EXITED;
         } catch (ProcessTermination termination) {
             end = termination.status();

@@ -2,15 +2,21 @@ package dev.haven.kernel;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.haven.api.firmware.NodeKernel;
 import dev.haven.api.kernel.Credentials;
 import dev.haven.api.kernel.Errno;
 import dev.haven.api.kernel.KernelException;
+import dev.haven.api.kernel.KernelExtension;
 import dev.haven.api.kernel.PartitionKernel;
+import dev.haven.api.kernel.SystemCalls;
 import dev.haven.api.workload.ProcessContext;
 import dev.haven.api.workload.SavedState;
 
@@ -18,20 +24,32 @@ import dev.haven.api.workload.SavedState;
  * The kernel as one process calls it. Every public method is a kernel call: it passes the
  * partition's freeze gate, so it is a safe point.
  */
-final class ProcessKernel implements PartitionKernel, ProcessContext, SavedState {
+final class ProcessKernel implements PartitionKernel, ProcessContext, SavedState, SystemCalls {
     private final KernelProcess process;
     private final FreezeGate gate;
+    private final Function<Class<?>, Optional<KernelExtension<?>>> extensions;
+    /** Extensions bound to this process; only its own thread touches it. */
+    private final Map<Class<?>, Object> bound = new HashMap<>();
+    /** How deep the process is in kernel calls: a subsystem's call inside a call is not admitted twice. Thread-confined. */
+    private int depth;
 
-    ProcessKernel(KernelProcess process) {
+    ProcessKernel(KernelProcess process, Function<Class<?>, Optional<KernelExtension<?>>> extensions) {
         this.process = process;
         this.gate = process.partition().gate();
+        this.extensions = extensions;
     }
 
-    private <T> T call(String name, Supplier<T> body) {
+    @Override
+    public <T> T call(String name, Supplier<T> body) {
+        if (depth > 0) {
+            return body.get();
+        }
         gate.enter(process, name);
+        depth++;
         try {
             return body.get();
         } finally {
+            depth--;
             gate.leave(process);
         }
     }
@@ -41,6 +59,45 @@ final class ProcessKernel implements PartitionKernel, ProcessContext, SavedState
             body.run();
             return null;
         });
+    }
+
+    // SystemCalls, for kernel subsystems
+
+    @Override
+    public int pid() {
+        return process.vpid();
+    }
+
+    @Override
+    public NodeKernel node() {
+        return process.partition().kernel();
+    }
+
+    @Override
+    public long limit(String name, long defaultValue) {
+        return process.partition().spec().limit(name, defaultValue);
+    }
+
+    @Override
+    public void park() {
+        gate.park(process);
+    }
+
+    @Override
+    public void unpark() {
+        gate.unpark(process);
+    }
+
+    @Override
+    public <T> T extension(Class<T> type) {
+        Object extension = bound.get(type);
+        if (extension == null) {
+            KernelExtension<?> provider = extensions.apply(type).orElseThrow(() -> new KernelException(Errno.ENOSYS,
+                    type.getSimpleName() + " is not provided by any installed bundle"));
+            extension = provider.bind(this);
+            bound.put(type, extension);
+        }
+        return type.cast(extension);
     }
 
     // ProcessContext
@@ -72,14 +129,15 @@ final class ProcessKernel implements PartitionKernel, ProcessContext, SavedState
         return call("getpid", process::vpid);
     }
 
+    /** Not a gated call: the credentials are fixed for the process's life and subsystems ask inside their calls. */
     @Override
     public Credentials credentials() {
-        return call("getuid", process::credentials);
+        return process.credentials();
     }
 
     @Override
     public String partition() {
-        return call("uname", () -> process.partition().name());
+        return process.partition().name();
     }
 
     @Override

@@ -122,7 +122,7 @@ class FreezeGateTest {
     @Test
     void sleepingCallIsWokenByFreezeHeldAtTheGateAndRestartedAfterThaw() throws Exception {
         KernelProcess process = process(1);
-        ProcessKernel kernel = new ProcessKernel(process);
+        ProcessKernel kernel = new ProcessKernel(process, type -> java.util.Optional.empty());
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread sleeper = inThread(process, () -> {
             try {

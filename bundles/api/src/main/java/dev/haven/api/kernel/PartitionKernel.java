@@ -39,4 +39,11 @@ public interface PartitionKernel {
 
     /** A kernel call that does nothing but pass the safe point, like {@code sched_yield(2)}. */
     void yield();
+
+    /**
+     * A kernel subsystem's system calls for this process, such as {@code SysVIpc}.
+     *
+     * @throws KernelException ENOSYS if no installed bundle provides it
+     */
+    <T> T extension(Class<T> type);
 }
