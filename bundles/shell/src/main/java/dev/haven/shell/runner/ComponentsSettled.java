@@ -55,6 +55,10 @@ final class ComponentsSettled {
                     continue;
                 }
                 var configurations = scr.getComponentConfigurationDTOs(description);
+                // A component that requires a configuration nobody gave it is waiting on purpose.
+                if (configurations.isEmpty() && "require".equals(description.configurationPolicy)) {
+                    continue;
+                }
                 boolean satisfied = !configurations.isEmpty() && configurations.stream()
                         .allMatch(configuration -> configuration.state == ComponentConfigurationDTO.SATISFIED
                                 || configuration.state == ComponentConfigurationDTO.ACTIVE);
