@@ -34,7 +34,8 @@ class ServiceWiringTest {
 
     @Test
     void everyHavenBundleIsActive() {
-        for (String name : List.of("dev.haven.api", "dev.haven.kernel", "dev.haven.firmware.sim", "dev.haven.workloads")) {
+        for (String name : List.of("dev.haven.api", "dev.haven.kernel", "dev.haven.firmware.sim", "dev.haven.image",
+                "dev.haven.ipc", "dev.haven.workloads")) {
             Bundle bundle = java.util.Arrays.stream(context.getBundles())
                     .filter(candidate -> name.equals(candidate.getSymbolicName()))
                     .findFirst()
