@@ -10,6 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import org.apache.felix.gogo.runtime.SyntaxError;
@@ -57,6 +59,8 @@ public final class ScriptRunner implements FrameworkListener {
     private final String script;
     private final String command;
     private final AtomicBoolean launched = new AtomicBoolean();
+    /** The status the run ended with, for the exit watchdog. */
+    private final CompletableFuture<Integer> exitStatus = new CompletableFuture<>();
 
     // Gogo's ThreadIO replaces System.out/err/in with per-thread dispatchers; handing those to a
     // session would make them dispatch to themselves. The runner writes to the process's own streams.
@@ -122,6 +126,7 @@ public final class ScriptRunner implements FrameworkListener {
 
     private void launch() {
         if (launched.compareAndSet(false, true)) {
+            startExitWatchdog();
             Thread runner = new Thread(this::runAndExit, "haven-script");
             runner.start();
         }
@@ -168,7 +173,9 @@ public final class ScriptRunner implements FrameworkListener {
                 Object result;
                 try {
                     result = session.execute(statement);
-                } catch (Exception failure) {
+                } catch (Exception | StackOverflowError | LinkageError failure) {
+                    // A command's own failure, named with its statement; any other Error ends the
+                    // run through runAndExit, which still exits.
                     out.flush();
                     err.println("error: " + statement + ": " + Statements.message(failure));
                     return 1;
@@ -197,18 +204,32 @@ public final class ScriptRunner implements FrameworkListener {
      * should a bundle hang while stopping, the watchdog halts the JVM with the same status.
      */
     private void exit(int status) {
-        out.flush();
-        err.flush();
+        try {
+            out.flush();
+            err.flush();
+            exitStatus.complete(status);
+        } finally {
+            System.exit(status);
+        }
+    }
+
+    /**
+     * Halts the JVM if {@code System.exit} has not ended it {@link #EXIT_GRACE_MILLIS} after the run
+     * ended. Started with the run, not at its end: a run that ends because threads or memory ran out
+     * could not start it then.
+     */
+    private void startExitWatchdog() {
         Thread watchdog = new Thread(() -> {
+            int status;
             try {
+                status = exitStatus.get();
                 Thread.sleep(EXIT_GRACE_MILLIS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            } catch (InterruptedException | ExecutionException e) {
+                status = 1;
             }
             Runtime.getRuntime().halt(status);
         }, "haven-exit-watchdog");
         watchdog.setDaemon(true);
         watchdog.start();
-        System.exit(status);
     }
 }
