@@ -1,14 +1,11 @@
 package dev.haven.firmware.sim;
 
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 import org.osgi.service.component.annotations.Activate;
@@ -22,6 +19,7 @@ import org.osgi.service.metatype.annotations.Designate;
 import dev.haven.api.firmware.FaultInjector;
 import dev.haven.api.firmware.FirmwareDriver;
 import dev.haven.api.firmware.FirmwareEvent;
+import dev.haven.api.firmware.FirmwareEvent.Kind;
 import dev.haven.api.firmware.FirmwareException;
 import dev.haven.api.firmware.FirmwareException.Reason;
 import dev.haven.api.firmware.FirmwareListener;
@@ -31,37 +29,25 @@ import dev.haven.api.firmware.NodeKernel;
 import dev.haven.api.firmware.NodeState;
 
 /**
- * The default firmware: simulated nodes in this JVM. Each node has its own kernel per boot; a crash
- * ends every lease on the node before anyone hears of it (so a fenced instance can never run another
- * kernel call), discards the kernel, and then reports the dead partitions and the node.
- * All state is guarded by this object's monitor; events leave through the {@link EventDispatcher}.
+ * The default firmware: simulated nodes in this JVM. A crash ends every lease on the node before
+ * crash returns (so a fenced instance cannot run another kernel call) and before anyone hears of it.
+ * Node states are guarded by this object's monitor; it is taken before the {@link LeaseTable}'s or a
+ * {@link SimNodeKernel}'s, never after. Events are posted under it, so listeners hear of changes in
+ * the order they happened.
  */
 // Immediate: the kernel is a FirmwareListener of the driver and the driver a reference of the kernel; a driver
 // activated lazily from inside the kernel's activation would meet that cycle and SCR would bind it only later.
-@Component(service = FirmwareDriver.class, immediate = true, property = "firmware.name=sim",
-        configurationPid = "dev.haven.firmware.sim")
+@Component(service = FirmwareDriver.class, immediate = true, property = "firmware.name=" + SimFirmwareDriver.NAME,
+        configurationPid = SimFirmwareDriver.PID)
 @Designate(ocd = SimFirmwareConfig.class)
 public final class SimFirmwareDriver implements FirmwareDriver, FaultInjector {
-    private static final Pattern NODE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
     static final String NAME = "sim";
+    static final String PID = "dev.haven.firmware.sim";
+    private static final Pattern NODE_NAME = Pattern.compile("[a-z][a-z0-9-]{0,30}");
 
     private final Map<String, SimNode> nodes = new LinkedHashMap<>();
-    private final Map<String, SimLease> leases = new HashMap<>();
-    private final Map<String, Long> epochs = new HashMap<>();
+    private final LeaseTable leases = new LeaseTable();
     private final EventDispatcher events = new EventDispatcher("haven-firmware-sim-events");
-
-    /** One simulated node: its state and the kernel of its current boot. */
-    private static final class SimNode {
-        final String name;
-        NodeState state = NodeState.UP;
-        long boot = 1;
-        SimNodeKernel kernel;
-
-        SimNode(String name) {
-            this.name = name;
-            this.kernel = new SimNodeKernel(name, boot);
-        }
-    }
 
     @Activate
     public SimFirmwareDriver(SimFirmwareConfig config) {
@@ -70,26 +56,28 @@ public final class SimFirmwareDriver implements FirmwareDriver, FaultInjector {
 
     SimFirmwareDriver(String... names) {
         if (names == null || names.length == 0) {
-            throw new IllegalArgumentException("the simulated firmware needs at least one node");
+            throw new IllegalArgumentException(PID + ": 'nodes' names no node; the simulated firmware needs at least one");
         }
         for (String name : names) {
             if (name == null || !NODE_NAME.matcher(name).matches()) {
-                throw new IllegalArgumentException("invalid node name '" + name
-                        + "': use 1 to 31 characters, a lowercase letter first, then lowercase letters, digits or '-'");
+                throw new IllegalArgumentException(PID + ": invalid node name '" + name + "' in 'nodes': use a "
+                        + "lowercase letter followed by up to 30 lowercase letters, digits or '-'");
             }
-            if (nodes.putIfAbsent(name, new SimNode(name)) != null) {
-                throw new IllegalArgumentException("node '" + name + "' is configured twice");
+            if (nodes.putIfAbsent(name, new SimNode(name, nodes.size())) != null) {
+                throw new IllegalArgumentException(PID + ": node '" + name + "' appears twice in 'nodes'");
             }
         }
     }
 
+    /** The simulated machine is switched off: every lease ends and every kernel dies. */
     @Deactivate
     void deactivate() {
         synchronized (this) {
-            leases.values().forEach(SimLease::end);
-            leases.clear();
+            leases.endAll();
+            nodes.values().forEach(node -> node.kernel().kill());
+            events.stop();
         }
-        events.close();
+        events.awaitStopped();
     }
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
@@ -108,37 +96,22 @@ public final class SimFirmwareDriver implements FirmwareDriver, FaultInjector {
 
     @Override
     public synchronized List<NodeInfo> nodes() {
-        List<NodeInfo> infos = new ArrayList<>();
-        for (SimNode node : nodes.values()) {
-            infos.add(new NodeInfo(node.name, node.state, node.boot, hostedOn(node.name)));
-        }
-        return infos;
+        return nodes.values().stream().map(node -> node.info(leases)).toList();
     }
 
     @Override
     public synchronized NodeKernel kernel(String node) {
-        return require(node).kernel;
+        return require(node).kernel();
     }
 
     @Override
     public synchronized Lease host(String partition, String node) {
+        Objects.requireNonNull(partition, "partition");
         SimNode target = require(node);
-        if (target.state == NodeState.DOWN) {
-            throw new FirmwareException(Reason.NODE_DOWN, "node " + node + " is down");
+        if (target.state() == NodeState.DOWN) {
+            throw new FirmwareException(Reason.NODE_DOWN, "node " + node + " is down; it cannot host " + partition);
         }
-        SimLease current = leases.get(partition);
-        if (current != null && current.valid()) {
-            throw new FirmwareException(Reason.ALREADY_HOSTED, "partition " + partition + " already runs on " + current.node());
-        }
-        long epoch = epochs.merge(partition, 1L, Long::sum);
-        SimLease[] granted = new SimLease[1];
-        granted[0] = new SimLease(partition, node, epoch, () -> forget(granted[0]));
-        leases.put(partition, granted[0]);
-        return granted[0];
-    }
-
-    private synchronized void forget(SimLease lease) {
-        leases.remove(lease.partition(), lease);
+        return leases.grant(partition, node);
     }
 
     @Override
@@ -147,61 +120,39 @@ public final class SimFirmwareDriver implements FirmwareDriver, FaultInjector {
     }
 
     @Override
-    public void crash(String node) {
-        List<FirmwareEvent> toPost = new ArrayList<>();
-        synchronized (this) {
-            SimNode target = require(node);
-            if (target.state == NodeState.DOWN) {
-                throw new FirmwareException(Reason.NODE_DOWN, "node " + node + " is already down");
-            }
-            Instant now = Instant.now();
-            for (String partition : hostedOn(node)) {
-                SimLease lease = leases.remove(partition);
-                lease.end();
-                toPost.add(new FirmwareEvent(FirmwareEvent.Kind.PARTITION_DIED, NAME, node, Optional.of(partition),
-                        "node " + node + " crashed", now));
-            }
-            target.state = NodeState.DOWN;
-            target.kernel.kill();
-            toPost.add(new FirmwareEvent(FirmwareEvent.Kind.NODE_DOWN, NAME, node, Optional.empty(),
-                    "node " + node + " crashed", now));
+    public synchronized void crash(String node) {
+        SimNode target = require(node);
+        if (target.state() == NodeState.DOWN) {
+            throw new FirmwareException(Reason.NODE_DOWN, "node " + node + " is already down");
         }
-        toPost.forEach(events::post);
+        List<String> died = leases.endAllOn(node);
+        target.crash();
+        Instant now = Instant.now();
+        for (String partition : died) {
+            events.post(new FirmwareEvent(Kind.PARTITION_DIED, NAME, node, Optional.of(partition),
+                    "partition " + partition + " died with node " + node, now));
+        }
+        events.post(new FirmwareEvent(Kind.NODE_DOWN, NAME, node, Optional.empty(),
+                "node " + node + " crashed (boot " + target.boot() + ")", now));
     }
 
     @Override
-    public void revive(String node) {
-        FirmwareEvent up;
-        synchronized (this) {
-            SimNode target = require(node);
-            if (target.state == NodeState.UP) {
-                throw new FirmwareException(Reason.NODE_UP, "node " + node + " is not down");
-            }
-            target.boot++;
-            target.kernel = new SimNodeKernel(node, target.boot);
-            target.state = NodeState.UP;
-            up = new FirmwareEvent(FirmwareEvent.Kind.NODE_UP, NAME, node, Optional.empty(),
-                    "node " + node + " booted (boot " + target.boot + ")", Instant.now());
+    public synchronized void revive(String node) {
+        SimNode target = require(node);
+        if (target.state() == NodeState.UP) {
+            throw new FirmwareException(Reason.NODE_UP, "node " + node + " is up; only a down node can be revived");
         }
-        events.post(up);
+        target.reboot();
+        events.post(new FirmwareEvent(Kind.NODE_UP, NAME, node, Optional.empty(),
+                "node " + node + " booted (boot " + target.boot() + ")", Instant.now()));
     }
 
     private SimNode require(String node) {
         SimNode found = node == null ? null : nodes.get(node);
         if (found == null) {
-            throw new FirmwareException(Reason.UNKNOWN_NODE, "no node named '" + node + "'; the sim firmware has "
-                    + nodes.keySet());
+            throw new FirmwareException(Reason.UNKNOWN_NODE,
+                    "no node named '" + node + "'; the " + NAME + " firmware has " + nodes.keySet());
         }
         return found;
-    }
-
-    private Set<String> hostedOn(String node) {
-        Set<String> hosted = new TreeSet<>();
-        for (SimLease lease : leases.values()) {
-            if (lease.valid() && lease.node().equals(node)) {
-                hosted.add(lease.partition());
-            }
-        }
-        return hosted;
     }
 }

@@ -2,19 +2,20 @@ package dev.haven.firmware.sim;
 
 import dev.haven.api.firmware.Lease;
 
-/** A lease granted by the simulated firmware; {@link #end()} is how the firmware fences it. */
+/** A lease granted by the simulated firmware. Only its {@link LeaseTable} ends it. */
 final class SimLease implements Lease {
+    private final LeaseTable table;
     private final String partition;
     private final String node;
     private final long epoch;
-    private final Runnable onRelease;
+    // Written under the table's lock, read without it: a holder checks it at every kernel call.
     private volatile boolean valid = true;
 
-    SimLease(String partition, String node, long epoch, Runnable onRelease) {
+    SimLease(LeaseTable table, String partition, String node, long epoch) {
+        this.table = table;
         this.partition = partition;
         this.node = node;
         this.epoch = epoch;
-        this.onRelease = onRelease;
     }
 
     @Override
@@ -39,13 +40,9 @@ final class SimLease implements Lease {
 
     @Override
     public void release() {
-        if (valid) {
-            valid = false;
-            onRelease.run();
-        }
+        table.release(this);
     }
 
-    /** Ends the lease without its holder's consent (its node failed). */
     void end() {
         valid = false;
     }

@@ -4,26 +4,40 @@ import java.util.EnumMap;
 import java.util.Map;
 
 import dev.haven.api.firmware.FirmwareException;
+import dev.haven.api.firmware.FirmwareException.Reason;
 import dev.haven.api.firmware.IdSpace;
 import dev.haven.api.firmware.NodeKernel;
 
 /**
- * The kernel of one boot of a simulated node. A crash kills it: from then on it allocates nothing,
- * and the node's next boot gets a new kernel with fresh allocators. Thread-safe by its monitor.
+ * The kernel of one boot of a simulated node, with Linux's limits. When the boot ends (the node
+ * crashed, or the driver went away) the kernel is killed: its ids are gone and it allocates nothing
+ * more; the node's next boot gets a new kernel. All state is guarded by this object's monitor.
  */
 final class SimNodeKernel implements NodeKernel {
+    /** Linux's pid_max ceiling on 64-bit machines. */
+    static final int PID_LIMIT = 4_194_304;
+    /** Linux's RESERVED_PIDS: where pid allocation starts again after a wrap. */
+    static final int PID_MIN = 300;
+    /** Linux's default kernel.pty.max. */
+    static final int PTY_LIMIT = 4096;
+    // Pids of a fresh boot start somewhere in [PID_MIN, PID_MIN + PID_START_SPREAD), chosen by the seed.
+    private static final int PID_START_SPREAD = 32768;
+
     private final String node;
     private final long boot;
     private final Map<IdSpace, IdAllocator> allocators = new EnumMap<>(IdSpace.class);
     private boolean alive = true;
 
-    SimNodeKernel(String node, long boot) {
+    /** @param seed differs per node and boot, so that two kernels with the same history hand out different ids */
+    SimNodeKernel(String node, long boot, int seed) {
         this.node = node;
         this.boot = boot;
-        // Each node and boot starts its sequences elsewhere, so two nodes with the same history hand out different ids.
-        int seed = node.hashCode() * 31 + (int) boot * 7919;
         for (IdSpace space : IdSpace.values()) {
-            allocators.put(space, IdAllocator.of(space, node, seed + space.ordinal() * 104729));
+            allocators.put(space, switch (space) {
+                case PID -> new PidAllocator(PID_MIN + Math.floorMod(seed, PID_START_SPREAD), PID_MIN, PID_LIMIT);
+                case PTY -> new LowestFreeAllocator(PTY_LIMIT);
+                case SHM, SEM, MSG, POSIX, STREAM -> new IpcIdAllocator(seed);
+            });
         }
     }
 
@@ -40,9 +54,14 @@ final class SimNodeKernel implements NodeKernel {
     @Override
     public synchronized int allocate(IdSpace space) {
         if (!alive) {
-            throw new FirmwareException(FirmwareException.Reason.NODE_DOWN, "node " + node + " is down");
+            throw new FirmwareException(Reason.NODE_DOWN, "node " + node + " is down (boot " + boot + " has ended)");
         }
-        return allocators.get(space).allocate();
+        IdAllocator allocator = allocators.get(space);
+        if (allocator.allocated() >= allocator.capacity()) {
+            throw new FirmwareException(Reason.EXHAUSTED,
+                    "node " + node + " has no free " + space + " id: all " + allocator.capacity() + " are in use");
+        }
+        return allocator.allocate();
     }
 
     @Override
@@ -57,9 +76,14 @@ final class SimNodeKernel implements NodeKernel {
         return alive ? allocators.get(space).allocated() : 0;
     }
 
-    /** The node crashed: everything this kernel held is gone. */
+    /** Ends this boot: every id it handed out is gone. */
     synchronized void kill() {
         alive = false;
         allocators.clear();
+    }
+
+    @Override
+    public String toString() {
+        return "kernel of " + node + " (boot " + boot + (alive ? ")" : ", ended)");
     }
 }
