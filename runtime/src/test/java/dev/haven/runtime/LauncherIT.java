@@ -91,6 +91,26 @@ class LauncherIT {
     }
 
     @Test
+    void aScriptRunsAPartitionThroughANodeCrashAndStopsAtItsFirstError() throws Exception {
+        Path script = script("""
+                partition:create demo -n node2
+                partition:start demo
+                partition:spawn demo ticker 50
+                partition:ps demo
+                node:crash node2
+                partition:list
+                partition:start nope
+                echo not reached
+                """);
+        Run run = haven("run", script.toString());
+        assertEquals(1, run.status, run.toString());
+        assertTrue(run.out.matches("(?s).*RUNNING\\s+\\S+\\s+ticker 50.*"), "partition:ps shows the ticker: " + run);
+        assertTrue(run.out.matches("(?s).*demo\\s+node2\\s+BROKEN.*node2.*"), "the crash breaks demo: " + run);
+        assertTrue(run.err.contains("error: partition:start nope: no partition named 'nope'"), run.toString());
+        assertFalse(run.out.contains("not reached"), run.toString());
+    }
+
+    @Test
     void partitionDefinitionsSurviveARestartUnderHavenHome() throws Exception {
         assertEquals(0, haven("-c", "partition:create keeper -n node3").status);
         Run again = haven("-c", "partition:list");
