@@ -348,6 +348,25 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
     }
 
     @Override
+    public ProcessInfo waitFor(String name, int vpid, Duration timeout) {
+        if (timeout == null || timeout.isNegative()) {
+            throw new PartitionException(Reason.INVALID_ARGUMENT, "the timeout must not be negative: " + timeout);
+        }
+        KernelProcess process = require(name).process(vpid).orElseThrow(() -> new PartitionException(Reason.UNKNOWN_PROCESS,
+                "partition '" + name + "' has no process " + vpid));
+        try {
+            if (!process.awaitEnd(timeout.toMillis())) {
+                throw new PartitionException(Reason.TIMEOUT, "process " + vpid + " of '" + name + "' is still running after "
+                        + timeout.toMillis() + " ms");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new PartitionException(Reason.TIMEOUT, "interrupted while waiting for process " + vpid + " of '" + name + "'");
+        }
+        return process.info();
+    }
+
+    @Override
     public List<String> workloads() {
         return List.copyOf(workloads.keySet());
     }

@@ -197,6 +197,20 @@ class PartitionManagerTest {
     }
 
     @Test
+    void waitForReturnsTheEndedProcessOrTimesOut() {
+        manager.create("p1", "node1", PartitionSpec.DEFAULT);
+        manager.start("p1");
+        int exiting = manager.spawn("p1", "exiting", List.of("7"), Credentials.ROOT);
+        assertEquals(Optional.of(7), manager.waitFor("p1", exiting, Duration.ofSeconds(10)).exitStatus());
+        int counting = manager.spawn("p1", "counter", List.of(), Credentials.ROOT);
+        assertEquals(Reason.TIMEOUT, assertThrows(PartitionException.class,
+                () -> manager.waitFor("p1", counting, Duration.ofMillis(20))).reason());
+        assertEquals(ProcessStatus.RUNNING, process("p1", counting).status());
+        assertEquals(Reason.UNKNOWN_PROCESS, assertThrows(PartitionException.class,
+                () -> manager.waitFor("p1", 99, Duration.ZERO)).reason());
+    }
+
+    @Test
     void killEndsOnlyThatProcess() {
         manager.create("p1", "node1", PartitionSpec.DEFAULT);
         manager.start("p1");

@@ -22,7 +22,9 @@ public class PartitionException extends RuntimeException {
         WRONG_STATE,
         LIMIT,
         NO_FIRMWARE,
-        IO_ERROR
+        IO_ERROR,
+        /** A wait ran out of time; nothing changed. */
+        TIMEOUT
     }
 
     private final Reason reason;

@@ -69,6 +69,14 @@ public interface PartitionManager {
      */
     ProcessInfo kill(String name, int vpid);
 
+    /**
+     * Waits until a process has ended, as {@code waitpid(2)} without reaping: the process stays listed.
+     *
+     * @return the ended process
+     * @throws PartitionException UNKNOWN_PARTITION, UNKNOWN_PROCESS, TIMEOUT (still running after {@code timeout})
+     */
+    ProcessInfo waitFor(String name, int vpid, java.time.Duration timeout);
+
     /** The names of the workloads that can be spawned. */
     List<String> workloads();
 }

@@ -31,7 +31,8 @@ import dev.haven.api.partition.ProcessInfo;
 @Component(service = PartitionCommands.class, property = { "osgi.command.scope=partition",
         "osgi.command.function=create", "osgi.command.function=list", "osgi.command.function=start",
         "osgi.command.function=stop", "osgi.command.function=destroy", "osgi.command.function=spawn",
-        "osgi.command.function=ps", "osgi.command.function=kill", "osgi.command.function=workloads" })
+        "osgi.command.function=ps", "osgi.command.function=kill", "osgi.command.function=wait",
+        "osgi.command.function=workloads" })
 public final class PartitionCommands {
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC);
 
@@ -164,6 +165,24 @@ public final class PartitionCommands {
     public String kill(@Descriptor("the partition") String name, @Descriptor("the process's virtual pid") String vpid) {
         ProcessInfo info = partitions.kill(name, Arguments.integer(vpid, "VPID", 1, Integer.MAX_VALUE));
         return "process " + info.vpid() + " of " + name + " is " + info.status();
+    }
+
+    @Descriptor("wait until processes of a partition have ended; prints how each ended")
+    public String wait(
+            @Descriptor("give up after this many seconds") @Parameter(names = { "-t", "--timeout" }, absentValue = "60") String timeout,
+            @Descriptor("the partition") String name, @Descriptor("the processes' virtual pids") String... vpids) {
+        if (vpids.length == 0) {
+            throw new IllegalArgumentException("partition:wait needs at least one VPID");
+        }
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(Arguments.integer(timeout, "TIMEOUT", 0, 86400)).toNanos();
+        Table table = new Table("VPID", "STATUS", "STATE");
+        for (String vpid : vpids) {
+            ProcessInfo info = partitions.waitFor(name, Arguments.integer(vpid, "VPID", 1, Integer.MAX_VALUE),
+                    java.time.Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+            table.row(info.vpid(), info.status().name() + info.exitStatus().map(code -> "(" + code + ")").orElse(""),
+                    stateSummary(info.state()));
+        }
+        return table.toString();
     }
 
     @Descriptor("list the workloads that can be spawned")
