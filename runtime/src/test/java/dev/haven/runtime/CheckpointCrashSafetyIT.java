@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
@@ -22,32 +22,15 @@ import org.junit.jupiter.api.io.TempDir;
  * image verifies and restores: a crash at any point leaves the previous image intact.
  */
 class CheckpointCrashSafetyIT {
-    private static final Path LAUNCHER = Path.of("bin/haven").toAbsolutePath();
     private static final int ROUNDS = 10;
 
     @TempDir
     Path home;
+    @TempDir
+    Path work;
 
-    private record Result(int status, String out, String err) {
-    }
-
-    private Process start(String commands, Path errors) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "-c", commands)
-                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-        if (errors != null) {
-            // nobody reads a runtime that is about to be killed: a full pipe must not be what it waits on
-            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(errors.toFile());
-        }
-        builder.environment().put("HAVEN_HOME", home.toString());
-        return builder.start();
-    }
-
-    private Result run(String commands) throws Exception {
-        Process process = start(commands, null);
-        String out = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        String err = new String(process.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertTrue(process.waitFor(60, TimeUnit.SECONDS), "runtime did not finish: " + commands);
-        return new Result(process.exitValue(), out, err);
+    private Haven.Run run(String commands) throws Exception {
+        return Haven.run(work, home, Duration.ofSeconds(60), "-c", commands);
     }
 
     private List<String> images() throws IOException {
@@ -62,20 +45,18 @@ class CheckpointCrashSafetyIT {
 
     @Test
     void theNewestCommittedImageAlwaysVerifiesAndRestoresAfterAKill9DuringCheckpoints() throws Exception {
-        Result created = run("partition:create p1 -l state.max=67108864");
+        Haven.Run created = run("partition:create p1 -l state.max=67108864");
         assertEquals(0, created.status(), created.err());
         String checkpoints = Stream.generate(() -> "partition:checkpoint p1").limit(2000).collect(Collectors.joining("; "));
         Random random = new Random(Long.getLong("haven.crash.seed", 20261125L));
         int roundsWithImages = 0;
         for (int round = 0; round < ROUNDS; round++) {
-            Path errors = home.resolve("round-" + round + ".err");
-            Process runtime = start("partition:start p1; partition:spawn p1 ballast 16 20; " + checkpoints, errors);
+            Process runtime = Haven.start(work, home, "-c", "partition:start p1; partition:spawn p1 ballast 16 20; " + checkpoints);
             long delay = 800 + random.nextInt(2500);
             boolean finished = runtime.waitFor(delay, TimeUnit.MILLISECONDS);
             assertTrue(!finished, "round " + round + ": the runtime ended before the kill, with status "
-                    + (finished ? runtime.exitValue() + ": " + Files.readString(errors) : ""));
-            runtime.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            runtime.destroyForcibly().waitFor();
+                    + (finished ? runtime.exitValue() + ": " + Haven.read(work, "stderr") : ""));
+            Haven.kill(runtime);
 
             List<String> committed = images().stream().filter(name -> name.endsWith(".hvi")).toList();
             if (committed.isEmpty()) {
@@ -83,7 +64,7 @@ class CheckpointCrashSafetyIT {
             }
             roundsWithImages++;
             String newest = committed.get(committed.size() - 1).replace(".hvi", "");
-            Result check = run("image:verify " + newest + "; partition:restart " + newest + " --name check -n node3; "
+            Haven.Run check = run("image:verify " + newest + "; partition:restart " + newest + " --name check -n node3; "
                     + "partition:ps check; partition:stop check; partition:destroy check");
             assertEquals(0, check.status(), "round " + round + ", killed after " + delay + " ms: " + check.err());
             assertTrue(check.out().contains("is intact"), check.out());

@@ -4,13 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.File;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the same virtual ids on every node while the real ids change.
  */
 class CounterMigrationIT {
-    private static final Path LAUNCHER = Path.of("bin/haven").toAbsolutePath();
     private static final Pattern IPCS_ROW = Pattern.compile("^p1\\s+([smq])\\s+(\\d+)\\s+(\\d+)\\s+0x00004856", Pattern.MULTILINE);
 
     @TempDir
@@ -50,22 +47,9 @@ class CounterMigrationIT {
                 "partition:spawn p1 counter 0",
                 "while { (partition:ps --json p1) contains \"RUNNING\" } { sleep 1 }",
                 "partition:ps --json p1", ""));
-        Path stdout = home.resolve("out.txt");
-        Path stderr = home.resolve("err.txt");
-        ProcessBuilder builder = new ProcessBuilder(LAUNCHER.toString(), "run", script.toString())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(stdout.toFile()).redirectError(stderr.toFile());
-        builder.environment().put("HAVEN_HOME", home.toString());
-        Process runtime = builder.start();
-        boolean finished = runtime.waitFor(120, TimeUnit.SECONDS);
-        if (!finished) {
-            runtime.toHandle().descendants().forEach(ProcessHandle::destroyForcibly);
-            runtime.destroyForcibly().waitFor();
-        }
-        String out = Files.readString(stdout, StandardCharsets.UTF_8);
-        String err = Files.readString(stderr, StandardCharsets.UTF_8);
-        assertTrue(finished, "the counters did not finish within 120 s:\n" + out + err);
-        assertEquals(0, runtime.exitValue(), err + out);
+        Haven.Run run = Haven.run(home, home, Duration.ofSeconds(120), "run", script.toString());
+        assertEquals(0, run.status(), run.toString());
+        String out = run.out();
 
         List<List<String>> listings = new ArrayList<>();
         Matcher rows = IPCS_ROW.matcher(out);

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * fresh {@code HAVEN_HOME}, and checks what it prints and how it exits.
  */
 class LauncherIT {
-    private static final Path LAUNCHER = Path.of(System.getProperty("haven.launcher", "bin/haven")).toAbsolutePath();
+    private static final Path LAUNCHER = Haven.LAUNCHER;
     private static final long TIMEOUT_SECONDS = 60;
 
     @TempDir
@@ -42,12 +42,12 @@ class LauncherIT {
                 echo hello from a script
                 echo 'quoted; not split'; lb
                 """);
-        Run run = haven("run", script.toString());
-        assertEquals(0, run.status, run.toString());
-        assertTrue(run.out.contains("hello from a script\n"), run.toString());
-        assertTrue(run.out.contains("quoted; not split\n"), run.toString());
-        assertTrue(run.out.contains("System Bundle"), "lb lists the bundles: " + run);
-        assertFalse(run.err.contains("error:"), run.toString());
+        Haven.Run run = haven("run", script.toString());
+        assertEquals(0, run.status(), run.toString());
+        assertTrue(run.out().contains("hello from a script\n"), run.toString());
+        assertTrue(run.out().contains("quoted; not split\n"), run.toString());
+        assertTrue(run.out().contains("System Bundle"), "lb lists the bundles: " + run);
+        assertFalse(run.err().contains("error:"), run.toString());
     }
 
     @Test
@@ -57,37 +57,37 @@ class LauncherIT {
                 no-such-scope:frobnicate now
                 echo third
                 """);
-        Run run = haven("run", script.toString());
-        assertEquals(1, run.status, run.toString());
-        assertTrue(run.out.contains("first\n"), run.toString());
-        assertTrue(run.err.contains("error: no-such-scope:frobnicate now: "), run.toString());
-        assertTrue(run.err.contains("Command not found"), run.toString());
-        assertFalse(run.out.contains("third"), "the third command must not run: " + run);
+        Haven.Run run = haven("run", script.toString());
+        assertEquals(1, run.status(), run.toString());
+        assertTrue(run.out().contains("first\n"), run.toString());
+        assertTrue(run.err().contains("error: no-such-scope:frobnicate now: "), run.toString());
+        assertTrue(run.err().contains("Command not found"), run.toString());
+        assertFalse(run.out().contains("third"), "the third command must not run: " + run);
     }
 
     @Test
     void aCommandStringRunsLikeAScript() throws Exception {
-        Run run = haven("-c", "echo one; echo two");
-        assertEquals(0, run.status, run.toString());
-        assertEquals("one\ntwo\n", run.out, run.toString());
+        Haven.Run run = haven("-c", "echo one; echo two");
+        assertEquals(0, run.status(), run.toString());
+        assertEquals("one\ntwo\n", run.out(), run.toString());
     }
 
     @Test
     void aCommandStringStopsAtItsFirstFailingCommandAndExitsOne() throws Exception {
-        Run run = haven("-c", "echo first; no-such-scope:frobnicate; echo third");
-        assertEquals(1, run.status, run.toString());
-        assertTrue(run.out.contains("first\n"), run.toString());
-        assertTrue(run.err.contains("error: no-such-scope:frobnicate: "), run.toString());
-        assertFalse(run.out.contains("third"), "the third command must not run: " + run);
+        Haven.Run run = haven("-c", "echo first; no-such-scope:frobnicate; echo third");
+        assertEquals(1, run.status(), run.toString());
+        assertTrue(run.out().contains("first\n"), run.toString());
+        assertTrue(run.err().contains("error: no-such-scope:frobnicate: "), run.toString());
+        assertFalse(run.out().contains("third"), "the third command must not run: " + run);
     }
 
     @Test
     void havenCommandsManagePartitionsAndTheirErrorsNameTheStatement() throws Exception {
-        Run run = haven("-c", "node:list; partition:create web -n node2; partition:list; partition:start p9; partition:list");
-        assertEquals(1, run.status, run.toString());
-        assertTrue(run.out.contains("node3"), "node:list shows the simulated nodes: " + run);
-        assertTrue(run.out.matches("(?s).*web\\s+node2\\s+DEFINED.*"), "partition:list shows web on node2: " + run);
-        assertTrue(run.err.contains("error: partition:start p9: no partition named 'p9'"), run.toString());
+        Haven.Run run = haven("-c", "node:list; partition:create web -n node2; partition:list; partition:start p9; partition:list");
+        assertEquals(1, run.status(), run.toString());
+        assertTrue(run.out().contains("node3"), "node:list shows the simulated nodes: " + run);
+        assertTrue(run.out().matches("(?s).*web\\s+node2\\s+DEFINED.*"), "partition:list shows web on node2: " + run);
+        assertTrue(run.err().contains("error: partition:start p9: no partition named 'p9'"), run.toString());
     }
 
     @Test
@@ -102,74 +102,45 @@ class LauncherIT {
                 partition:start nope
                 echo not reached
                 """);
-        Run run = haven("run", script.toString());
-        assertEquals(1, run.status, run.toString());
-        assertTrue(run.out.matches("(?s).*RUNNING\\s+\\S+\\s+ticker 50.*"), "partition:ps shows the ticker: " + run);
-        assertTrue(run.out.matches("(?s).*demo\\s+node2\\s+BROKEN.*node2.*"), "the crash breaks demo: " + run);
-        assertTrue(run.err.contains("error: partition:start nope: no partition named 'nope'"), run.toString());
-        assertFalse(run.out.contains("not reached"), run.toString());
+        Haven.Run run = haven("run", script.toString());
+        assertEquals(1, run.status(), run.toString());
+        assertTrue(run.out().matches("(?s).*RUNNING\\s+\\S+\\s+ticker 50.*"), "partition:ps shows the ticker: " + run);
+        assertTrue(run.out().matches("(?s).*demo\\s+node2\\s+BROKEN.*node2.*"), "the crash breaks demo: " + run);
+        assertTrue(run.err().contains("error: partition:start nope: no partition named 'nope'"), run.toString());
+        assertFalse(run.out().contains("not reached"), run.toString());
     }
 
     @Test
     void partitionDefinitionsSurviveARestartUnderHavenHome() throws Exception {
-        assertEquals(0, haven("-c", "partition:create keeper -n node3").status);
-        Run again = haven("-c", "partition:list");
-        assertEquals(0, again.status, again.toString());
-        assertTrue(again.out.matches("(?s).*keeper\\s+node3.*"), "a second runtime lists keeper again: " + again);
+        assertEquals(0, haven("-c", "partition:create keeper -n node3").status());
+        Haven.Run again = haven("-c", "partition:list");
+        assertEquals(0, again.status(), again.toString());
+        assertTrue(again.out().matches("(?s).*keeper\\s+node3.*"), "a second runtime lists keeper again: " + again);
     }
 
     @Test
     void aBadInvocationExitsTwoWithAMessage() throws Exception {
-        Run unknown = haven("--frobnicate");
-        assertEquals(2, unknown.status, unknown.toString());
-        assertTrue(unknown.err.contains("unknown option '--frobnicate'"), unknown.toString());
+        Haven.Run unknown = haven("--frobnicate");
+        assertEquals(2, unknown.status(), unknown.toString());
+        assertTrue(unknown.err().contains("unknown option '--frobnicate'"), unknown.toString());
 
-        Run missing = haven("run", dir.resolve("absent.gosh").toString());
-        assertEquals(2, missing.status, missing.toString());
-        assertTrue(missing.err.contains("no such script file"), missing.toString());
+        Haven.Run missing = haven("run", dir.resolve("absent.gosh").toString());
+        assertEquals(2, missing.status(), missing.toString());
+        assertTrue(missing.err().contains("no such script file"), missing.toString());
     }
 
     @Test
     void helpPrintsTheUsage() throws Exception {
-        Run help = haven("--help");
-        assertEquals(0, help.status, help.toString());
-        assertTrue(help.out.contains("runtime/bin/haven run FILE"), help.toString());
+        Haven.Run help = haven("--help");
+        assertEquals(0, help.status(), help.toString());
+        assertTrue(help.out().contains("runtime/bin/haven run FILE"), help.toString());
     }
 
     private Path script(String text) throws IOException {
         return Files.writeString(Files.createTempFile(dir, "script", ".gosh"), text, StandardCharsets.UTF_8);
     }
 
-    private Run haven(String... args) throws Exception {
-        List<String> command = new ArrayList<>();
-        command.add(LAUNCHER.toString());
-        command.addAll(List.of(args));
-        Path out = dir.resolve("stdout");
-        Path err = dir.resolve("stderr");
-        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(nullDevice()))
-                .redirectOutput(out.toFile())
-                .redirectError(err.toFile());
-        builder.environment().put("HAVEN_HOME", dir.resolve("home").toString());
-        builder.environment().remove("HAVEN_JAVA_OPTS");
-        Process process = builder.start();
-        if (!process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            throw new AssertionError("haven " + String.join(" ", args) + " did not exit within " + TIMEOUT_SECONDS
-                    + " s; stdout:\n" + Files.readString(out) + "\nstderr:\n" + Files.readString(err));
-        }
-        return new Run(process.exitValue(), Files.readString(out), Files.readString(err));
-    }
-
-    private static java.io.File nullDevice() {
-        return new java.io.File("/dev/null");
-    }
-
-    private record Run(int status, String out, String err) {
-        @Override
-        public String toString() {
-            return "exit status " + status + "\n--- stdout\n" + out + "--- stderr\n" + err;
-        }
+    private Haven.Run haven(String... args) throws Exception {
+        return Haven.run(dir, dir.resolve("home"), java.time.Duration.ofSeconds(TIMEOUT_SECONDS), args);
     }
 }
