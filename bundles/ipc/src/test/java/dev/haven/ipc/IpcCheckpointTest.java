@@ -188,6 +188,39 @@ class IpcCheckpointTest {
     }
 
     @Test
+    void aFullQueueWithAWriterWaitingIsCapturedAsItIsAndRefillsAfterRestore() throws Exception {
+        TestProcess writer = new TestProcess(source, "p1", 4, ALICE, node1, Map.of("msgmnb", 16L));
+        int q = writer.ipc.msgget(0x2001, IPC_CREAT | 0600);
+        writer.ipc.msgsnd(q, 1, new byte[8], 0);
+        writer.ipc.msgsnd(q, 2, new byte[8], 0);
+        java.util.concurrent.CompletableFuture<Void> waiting = java.util.concurrent.CompletableFuture.runAsync(
+                () -> writer.ipc.msgsnd(q, 3, new byte[8], 0));
+        MsgQueue queue = source.namespace(writer).queue(q, "test");
+        SysVIpcTest.await("the writer waits", () -> {
+            queue.lock.lock();
+            try {
+                return queue.lock.hasWaiters(queue.changed);
+            } finally {
+                queue.lock.unlock();
+            }
+        });
+        byte[] section = checkpoint("p1");
+        source.remove("p1", "msg", q);
+        restore("p1", section);
+        SysVIpc after = new TestProcess(target, "p1", 4, ALICE, node2, Map.of("msgmnb", 16L)).ipc;
+        MsqidDs stat = after.msgctl(q, IPC_STAT, null);
+        assertEquals(2, stat.qnum(), "the waiting writer's message was never in the queue");
+        assertEquals(16, stat.cbytes());
+        assertEquals(16, stat.qbytes());
+        assertEquals(Errno.EAGAIN, assertThrows(KernelException.class, () -> after.msgsnd(q, 3, new byte[8], IPC_NOWAIT)).errno(),
+                "still full after the restore");
+        assertEquals(1, after.msgrcv(q, 8, 0, 0).type());
+        after.msgsnd(q, 3, new byte[8], IPC_NOWAIT);
+        assertThrows(Exception.class, () -> waiting.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                "the source's waiter ends with its queue (EIDRM)");
+    }
+
+    @Test
     void aPartitionWithoutIpcObjectsHasAnEmptySection() throws IOException {
         restore("p1", checkpoint("p1"));
         assertEquals(List.of(), target.list(Optional.of("p1")));
