@@ -8,8 +8,10 @@ import java.util.Random;
 
 /**
  * The baseline of the checkpoint benchmark: sequential write of SIZE_MIB MiB in 256 KiB buffers then
- * fsync, and a sequential read of the same file (from the page cache, as a restart right after a
- * checkpoint reads). Prints "write MiB/s read MiB/s". Run as: java bench/RawIo.java FILE SIZE_MIB
+ * fsync, and a sequential read of the same file: from the page cache (as a restart right after a
+ * checkpoint reads), or with --cold from the disk after dropping the page cache (as a restart after a
+ * crash, or on another machine, reads; needs root). Prints "write MiB/s read MiB/s".
+ * Run as: java bench/RawIo.java FILE SIZE_MIB [--cold]
  */
 public final class RawIo {
     public static void main(String[] args) throws IOException {
@@ -29,6 +31,9 @@ public final class RawIo {
             out.force(true);
         }
         double write = seconds(begin);
+        if (args.length > 2 && args[2].equals("--cold")) {
+            Files.writeString(Path.of("/proc/sys/vm/drop_caches"), "3");
+        }
         begin = System.nanoTime();
         long read = 0;
         try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
