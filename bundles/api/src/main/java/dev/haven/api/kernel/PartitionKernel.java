@@ -6,8 +6,8 @@ import java.time.Instant;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * The system-call surface of a partition as one process sees it. Every method is a kernel call and
- * therefore a <em>safe point</em>: while the partition is frozen no call is admitted, calls in flight
+ * The system-call surface of a partition as one process sees it. Every method except the fixed facts
+ * {@link #credentials()} and {@link #partition()} is a kernel call and therefore a <em>safe point</em>: while the partition is frozen no call is admitted, calls in flight
  * finish before the freeze completes, and a call blocked waiting is woken, held at the gate and
  * re-issued after the thaw (as Linux restarts a call that returned {@code ERESTARTSYS}).
  *
