@@ -14,7 +14,6 @@ import dev.haven.api.checkpoint.CheckpointParticipant;
 import dev.haven.api.checkpoint.RestoreContext;
 import dev.haven.api.checkpoint.SectionInput;
 import dev.haven.api.checkpoint.SectionOutput;
-import dev.haven.api.firmware.NodeKernel;
 import dev.haven.api.ipc.IpcAdmin;
 import dev.haven.api.ipc.IpcObjectInfo;
 import dev.haven.api.ipc.SysVIpc;
