@@ -157,8 +157,14 @@ final class ProcessesParticipant implements CheckpointParticipant {
 
     @Override
     public void discard(RestoreContext context) {
-        // The partition's process table is rebuilt on the next start or restart; nothing runs yet.
-        manager.require(context.partition()).clearProcesses();
+        // Nothing runs yet: give the real pids back and forget the table.
+        Partition partition = manager.require(context.partition());
+        for (KernelProcess process : partition.processes()) {
+            if (process.realPid() > 0) {
+                context.kernel().release(IdSpace.PID, process.realPid());
+            }
+        }
+        partition.clearProcesses();
     }
 
     private static ProcessStatus status(String name, int vpid) throws ImageException {
