@@ -1,8 +1,8 @@
 /**
- * High availability: failover policies, monitors and the event log (filled by the HA manager).
+ * High availability after US8135985: per-partition failover policies, the consistency-image / boot-image escalation ladder and its persisted event log.
  */
 @Export
-@Version("0.1.0")
+@Version("1.0.0")
 package dev.haven.api.ha;
 
 import org.osgi.annotation.bundle.Export;

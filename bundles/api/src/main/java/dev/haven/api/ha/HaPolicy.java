@@ -1,0 +1,39 @@
+package dev.haven.api.ha;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * How one partition fails over (patent US8135985).
+ *
+ * @param cfiNodes consistency-failover-image nodes, in order of preference: the first failure restarts
+ *        the partition on the first healthy one from its latest consistency image
+ * @param bfiNodes boot-failover-image nodes: a failure within {@code window} of that recovery boots it there from its boot image
+ * @param window the predetermined time: a failure within it of the last recovery climbs the ladder; after it, the ladder starts again
+ * @param checkpointEvery how often a consistency image is taken while the partition is active
+ * @param keep how many consistency images to keep
+ * @param enabled whether failures of the partition are acted on
+ */
+public record HaPolicy(List<String> cfiNodes, List<String> bfiNodes, Duration window, Duration checkpointEvery, int keep,
+        boolean enabled) {
+    public HaPolicy {
+        cfiNodes = List.copyOf(cfiNodes);
+        bfiNodes = List.copyOf(bfiNodes);
+        Objects.requireNonNull(window, "window");
+        Objects.requireNonNull(checkpointEvery, "checkpointEvery");
+        if (window.isNegative() || window.isZero()) {
+            throw new IllegalArgumentException("the window must be positive, not " + window);
+        }
+        if (checkpointEvery.compareTo(Duration.ofMillis(100)) < 0) {
+            throw new IllegalArgumentException("consistency checkpoints at most every 100 ms, not every " + checkpointEvery);
+        }
+        if (keep < 1) {
+            throw new IllegalArgumentException("keep at least 1 consistency image, not " + keep);
+        }
+    }
+
+    public HaPolicy withEnabled(boolean value) {
+        return new HaPolicy(cfiNodes, bfiNodes, window, checkpointEvery, keep, value);
+    }
+}
