@@ -77,6 +77,37 @@ class HaFailoverIT {
         assertTrue(out.contains("restarted on node3"), "node2 is down, so the next CFI node: " + out);
     }
 
+    @Test
+    void aHungPartitionIsDetectedFencedAndClimbsTheLadder() throws Exception {
+        Haven.Run run = script(
+                "partition:create p1 -n node1",
+                "partition:start p1",
+                "partition:spawn p1 hang 15 50",
+                "ha:policy p1 --cfi node2 --bfi node3 --window 60s --checkpoint-every 200ms --keep 2 --heartbeat 200ms --missed 3",
+                "ha:enable p1",
+                "until { (ha:events) contains \"ALERT\" } { sleep 1 }",
+                "ha:events --json p1");
+        assertEquals(0, run.status(), run.toString());
+        assertInOrder(run.out(), "\"FAILURE\"", "hung: no kernel call for 600 ms", "\"FENCED\"", "hung instance on node1 stopped",
+                "\"RESTART_CFI\"", "\"FAILURE\"", "\"RESTART_BFI\"", "\"FAILURE\"", "\"BROKEN\"", "\"ALERT\"");
+    }
+
+    @Test
+    void anIdleServerWaitingInTheKernelIsNotHung() throws Exception {
+        Haven.Run run = script(
+                "partition:create p1 -n node1",
+                "partition:start p1",
+                "partition:spawn p1 kv server",
+                "ha:policy p1 --cfi node2 --bfi node3 --checkpoint-every 10s --heartbeat 100ms --missed 3",
+                "ha:enable p1",
+                "sleep 2",
+                "ha:events --json p1",
+                "partition:list");
+        assertEquals(0, run.status(), run.toString());
+        assertEquals(0, count(run.out(), "\"FAILURE\""), "a server blocked in msgrcv is idle, not hung: " + run.out());
+        assertTrue(run.out().matches("(?s).*p1\\s+node1\\s+ACTIVE.*"), run.out());
+    }
+
     private static int count(String text, String part) {
         return text.split(Pattern.quote(part), -1).length - 1;
     }

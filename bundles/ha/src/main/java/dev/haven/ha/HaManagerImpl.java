@@ -73,6 +73,9 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
         Instant lastFailure;
         Duration lastRecovery;
         ScheduledFuture<?> checkpoints;
+        ScheduledFuture<?> monitor;
+        long lastBeat = -1;
+        int missed;
         /** Set while HA itself restarts the partition, so its own state changes are not failures. */
         boolean recovering;
 
@@ -87,11 +90,16 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
     private final Path home;
     private final HaLog log;
     private final Map<String, Track> tracks = new ConcurrentHashMap<>();
-    private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
-        Thread thread = new Thread(runnable, "haven-ha");
-        thread.setDaemon(true);
-        return thread;
-    });
+    private final ScheduledExecutorService worker = daemon("haven-ha");
+    private final ScheduledExecutorService monitor = daemon("haven-ha-heartbeat");
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, name);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -136,6 +144,7 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
             listener.unregister();
         }
         worker.shutdownNow();
+        monitor.shutdownNow();
     }
 
     // ---- HaManager
@@ -186,10 +195,7 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
         synchronized (track) {
             track.policy = track.policy.withEnabled(false);
             PolicyFiles.save(home.resolve("policies"), partition, track.policy);
-            if (track.checkpoints != null) {
-                track.checkpoints.cancel(false);
-                track.checkpoints = null;
-            }
+            cancel(track);
         }
         log.add(partition, Kind.DISABLED, "failures of " + partition + " are no longer acted on");
     }
@@ -231,7 +237,8 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
         if (to == PartitionState.BROKEN) {
             Instant detected = Instant.now();
             String reason = event.reason().orElse("it failed");
-            worker.execute(() -> recover(event.partition(), event.node(), reason, detected));
+            worker.execute(() -> recover(event.partition(), event.node(), reason, detected, () -> log.add(event.partition(),
+                    Kind.FENCED, "its instance on " + event.node() + " is dead: the firmware ended its lease")));
         } else if (to == PartitionState.ACTIVE) {
             worker.execute(() -> captureBootImageIfMissing(event.partition()));
         }
@@ -239,7 +246,8 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
 
     // ---- the ladder
 
-    private void recover(String partition, String node, String reason, Instant detected) {
+    /** Climbs the ladder for one failure; {@code fence} makes sure the failed instance is dead and says how. */
+    private void recover(String partition, String node, String reason, Instant detected, Runnable fence) {
         Track track = tracks.get(partition);
         int step;
         HaPolicy policy;
@@ -257,7 +265,7 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
         try {
             log.add(partition, Kind.FAILURE, partition + " failed on " + node + ": " + reason
                     + (step > 1 ? " (within " + policy.window() + " of its last recovery)" : ""));
-            log.add(partition, Kind.FENCED, "its instance on " + node + " is dead: the firmware ended its lease");
+            fence.run();
             while (true) {
                 if (step >= 3) {
                     synchronized (track) {
@@ -318,12 +326,76 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
     // ---- images
 
     private void schedule(String partition, Track track) {
-        if (track.checkpoints != null) {
-            track.checkpoints.cancel(false);
-        }
+        cancel(track);
         long period = track.policy.checkpointEvery().toMillis();
         track.checkpoints = worker.scheduleWithFixedDelay(() -> consistencyImage(partition), period, period,
                 TimeUnit.MILLISECONDS);
+        long beat = track.policy.heartbeat().toMillis();
+        track.monitor = monitor.scheduleWithFixedDelay(() -> heartbeat(partition), beat, beat, TimeUnit.MILLISECONDS);
+    }
+
+    private static void cancel(Track track) {
+        if (track.checkpoints != null) {
+            track.checkpoints.cancel(false);
+            track.checkpoints = null;
+        }
+        if (track.monitor != null) {
+            track.monitor.cancel(false);
+            track.monitor = null;
+        }
+        track.lastBeat = -1;
+        track.missed = 0;
+    }
+
+    /**
+     * The hang monitor: a partition with live processes whose heartbeat has not moved for
+     * {@code missedBeats} looks is hung. It runs on its own thread, so a recovery in progress cannot
+     * hide a hang of another partition.
+     */
+    private void heartbeat(String partition) {
+        Track track = tracks.get(partition);
+        Optional<PartitionInfo> info = partitions.get(partition);
+        if (track == null || info.isEmpty() || info.get().state() != PartitionState.ACTIVE || info.get().processes() == 0) {
+            return;
+        }
+        long beat = partitions.kernelCalls(partition);
+        boolean hung;
+        synchronized (track) {
+            if (!track.policy.enabled() || track.recovering) {
+                return;
+            }
+            track.missed = beat == track.lastBeat ? track.missed + 1 : 0;
+            track.lastBeat = beat;
+            hung = track.missed >= track.policy.missedBeats();
+            if (hung) {
+                track.missed = 0;
+                track.recovering = true;
+            }
+        }
+        if (hung) {
+            Instant detected = Instant.now();
+            String node = info.get().node();
+            worker.execute(() -> recoverHung(partition, node, detected));
+        }
+    }
+
+    /** Fences a hung instance by stopping it on its node (its lease goes back), then climbs the ladder. */
+    private void recoverHung(String partition, String node, Instant detected) {
+        HaPolicy policy;
+        Track track = tracks.get(partition);
+        synchronized (track) {
+            policy = track.policy;
+        }
+        long silence = policy.heartbeat().toMillis() * policy.missedBeats();
+        recover(partition, node, "hung: no kernel call for " + silence + " ms while its processes live", detected, () -> {
+            try {
+                partitions.stop(partition);
+                log.add(partition, Kind.FENCED, "hung instance on " + node + " stopped; its lease is given back");
+            } catch (RuntimeException e) {
+                log.add(partition, Kind.FENCED, "hung instance on " + node + " could not be stopped cleanly ("
+                        + e.getMessage() + "); its lease is released, so it can make no kernel call");
+            }
+        });
     }
 
     private void consistencyImage(String partition) {
@@ -429,6 +501,8 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
             properties.setProperty("window", policy.window().toString());
             properties.setProperty("checkpointEvery", policy.checkpointEvery().toString());
             properties.setProperty("keep", Integer.toString(policy.keep()));
+            properties.setProperty("heartbeat", policy.heartbeat().toString());
+            properties.setProperty("missedBeats", Integer.toString(policy.missedBeats()));
             properties.setProperty("enabled", Boolean.toString(policy.enabled()));
             try {
                 Files.createDirectories(directory);
@@ -458,6 +532,8 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
                                 Duration.parse(properties.getProperty("window")),
                                 Duration.parse(properties.getProperty("checkpointEvery")),
                                 Integer.parseInt(properties.getProperty("keep")),
+                                Duration.parse(properties.getProperty("heartbeat")),
+                                Integer.parseInt(properties.getProperty("missedBeats")),
                                 Boolean.parseBoolean(properties.getProperty("enabled"))));
                     } catch (IOException | RuntimeException e) {
                         LOG.log(Level.WARNING, "skipped unreadable HA policy " + file + ": " + e.getMessage());

@@ -23,7 +23,7 @@ class HaPersistenceTest {
     Path home;
 
     static final HaPolicy POLICY = new HaPolicy(List.of("node2", "node1"), List.of("node3"), Duration.ofSeconds(60),
-            Duration.ofMillis(500), 2, true);
+            Duration.ofMillis(500), 2, Duration.ofMillis(200), 5, true);
 
     @Test
     void policiesSurviveARestartWithEveryField() {
@@ -58,10 +58,14 @@ class HaPersistenceTest {
     @Test
     void aPolicyNeedsAPositiveWindowAFairCheckpointPeriodAndSomethingToKeep() {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new HaPolicy(List.of("n"), List.of(), Duration.ZERO,
-                Duration.ofSeconds(1), 1, false)).getMessage().contains("window"));
+                Duration.ofSeconds(1), 1, Duration.ofSeconds(1), 3, false)).getMessage().contains("window"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new HaPolicy(List.of("n"), List.of(), Duration.ofSeconds(1),
-                Duration.ofMillis(10), 1, false)).getMessage().contains("100 ms"));
+                Duration.ofMillis(10), 1, Duration.ofSeconds(1), 3, false)).getMessage().contains("100 ms"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new HaPolicy(List.of("n"), List.of(), Duration.ofSeconds(1),
-                Duration.ofSeconds(1), 0, false)).getMessage().contains("keep"));
+                Duration.ofSeconds(1), 0, Duration.ofSeconds(1), 3, false)).getMessage().contains("keep"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new HaPolicy(List.of("n"), List.of(), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, Duration.ofMillis(10), 3, false)).getMessage().contains("50 ms"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new HaPolicy(List.of("n"), List.of(), Duration.ofSeconds(1),
+                Duration.ofSeconds(1), 1, Duration.ofSeconds(1), 0, false)).getMessage().contains("missed beat"));
     }
 }

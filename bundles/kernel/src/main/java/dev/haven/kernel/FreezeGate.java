@@ -26,6 +26,8 @@ final class FreezeGate {
     private boolean frozen;
     private final Map<KernelProcess, String> inFlight = new LinkedHashMap<>();
     private final Map<KernelProcess, String> parked = new LinkedHashMap<>();
+    /** Every admitted call, the partition's heartbeat; read without the lock. */
+    private final java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
 
     /**
      * Admits a kernel call, waiting while the partition is frozen.
@@ -37,6 +39,21 @@ final class FreezeGate {
         try {
             awaitOpen(process);
             inFlight.put(process, call);
+            admitted.incrementAndGet();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * The partition's heartbeat: the calls admitted since the gate was made. Processes that all wait in
+     * kernel calls (a server blocked in msgrcv) are idle, not stuck, so a look at such a partition counts
+     * as a beat too.
+     */
+    long heartbeat(int liveProcesses) {
+        lock.lock();
+        try {
+            return liveProcesses > 0 && parked.size() >= liveProcesses ? admitted.incrementAndGet() : admitted.get();
         } finally {
             lock.unlock();
         }

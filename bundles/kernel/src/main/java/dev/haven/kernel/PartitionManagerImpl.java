@@ -367,6 +367,13 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
     }
 
     @Override
+    public long kernelCalls(String name) {
+        Partition partition = require(name);
+        int live = (int) partition.liveProcesses().stream().filter(KernelProcess::running).count();
+        return partition.gate().heartbeat(live);
+    }
+
+    @Override
     public List<String> workloads() {
         return List.copyOf(workloads.keySet());
     }

@@ -13,10 +13,12 @@ import java.util.Objects;
  * @param window the predetermined time: a failure within it of the last recovery climbs the ladder; after it, the ladder starts again
  * @param checkpointEvery how often a consistency image is taken while the partition is active
  * @param keep how many consistency images to keep
+ * @param heartbeat how often the partition's heartbeat (its kernel calls) is looked at
+ * @param missedBeats how many looks without a kernel call, while it has live processes, make it hung
  * @param enabled whether failures of the partition are acted on
  */
 public record HaPolicy(List<String> cfiNodes, List<String> bfiNodes, Duration window, Duration checkpointEvery, int keep,
-        boolean enabled) {
+        Duration heartbeat, int missedBeats, boolean enabled) {
     public HaPolicy {
         cfiNodes = List.copyOf(cfiNodes);
         bfiNodes = List.copyOf(bfiNodes);
@@ -31,9 +33,16 @@ public record HaPolicy(List<String> cfiNodes, List<String> bfiNodes, Duration wi
         if (keep < 1) {
             throw new IllegalArgumentException("keep at least 1 consistency image, not " + keep);
         }
+        Objects.requireNonNull(heartbeat, "heartbeat");
+        if (heartbeat.compareTo(Duration.ofMillis(50)) < 0) {
+            throw new IllegalArgumentException("look at the heartbeat at most every 50 ms, not every " + heartbeat);
+        }
+        if (missedBeats < 1) {
+            throw new IllegalArgumentException("a hang needs at least 1 missed beat, not " + missedBeats);
+        }
     }
 
     public HaPolicy withEnabled(boolean value) {
-        return new HaPolicy(cfiNodes, bfiNodes, window, checkpointEvery, keep, value);
+        return new HaPolicy(cfiNodes, bfiNodes, window, checkpointEvery, keep, heartbeat, missedBeats, value);
     }
 }

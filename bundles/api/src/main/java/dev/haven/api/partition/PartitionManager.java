@@ -77,6 +77,15 @@ public interface PartitionManager {
      */
     ProcessInfo waitFor(String name, int vpid, java.time.Duration timeout);
 
+    /**
+     * The partition's heartbeat, a count that only grows: the kernel calls its processes have made, plus
+     * one per look while every live process waits inside a kernel call (idle is not stuck). A partition
+     * with live processes whose count stops moving is hung.
+     *
+     * @throws PartitionException UNKNOWN_PARTITION
+     */
+    long kernelCalls(String name);
+
     /** The names of the workloads that can be spawned. */
     List<String> workloads();
 }

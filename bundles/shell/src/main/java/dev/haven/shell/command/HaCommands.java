@@ -41,6 +41,8 @@ public final class HaCommands {
             @Descriptor("the escalation window, e.g. 60s, 5m") @Parameter(names = "--window", absentValue = "60s") String window,
             @Descriptor("how often to take a consistency image, e.g. 10s") @Parameter(names = "--checkpoint-every", absentValue = "10s") String every,
             @Descriptor("consistency images to keep") @Parameter(names = "--keep", absentValue = "3") String keep,
+            @Descriptor("how often to look at the heartbeat, e.g. 1s") @Parameter(names = "--heartbeat", absentValue = "1s") String heartbeat,
+            @Descriptor("missed beats that make the partition hung") @Parameter(names = "--missed", absentValue = "3") String missed,
             @Descriptor("the partition") String partition) {
         if (cfi.isEmpty() && bfi.isEmpty()) {
             throw new IllegalArgumentException("a policy needs --cfi or --bfi nodes");
@@ -48,13 +50,15 @@ public final class HaCommands {
         HaPolicy policy;
         try {
             policy = new HaPolicy(nodes(cfi), nodes(bfi), duration(window, "--window"), duration(every, "--checkpoint-every"),
-                    Arguments.integer(keep, "--keep", 1, 100), false);
+                    Arguments.integer(keep, "--keep", 1, 100), duration(heartbeat, "--heartbeat"),
+                    Arguments.integer(missed, "--missed", 1, 1000), false);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ha:policy " + partition + ": " + e.getMessage());
         }
         HaPolicy set = ha.policy(partition, policy);
         return "policy of " + partition + ": CFI " + set.cfiNodes() + ", BFI " + set.bfiNodes() + ", window " + window
-                + ", consistency image every " + every + ", keep " + set.keep() + (set.enabled() ? "" : " (disabled)");
+                + ", consistency image every " + every + ", keep " + set.keep() + ", hung after " + set.missedBeats()
+                + " missed beats of " + heartbeat + (set.enabled() ? "" : " (disabled)");
     }
 
     @Descriptor("act on failures of a partition: consistency images start, a boot image is captured")
