@@ -86,8 +86,10 @@ class HaFailoverIT {
                 "ha:policy p1 --cfi node2 --bfi node3 --window 60s --checkpoint-every 200ms --keep 2 --heartbeat 200ms --missed 3",
                 "ha:enable p1",
                 "until { (ha:events) contains \"ALERT\" } { sleep 1 }",
-                "ha:events --json p1");
+                "ha:events --json p1",
+                "partition:list");
         assertEquals(0, run.status(), run.toString());
+        assertTrue(run.out().matches("(?s).*p1\\s+node3\\s+BROKEN.*HA gave up.*"), "left broken, with the reason: " + run.out());
         assertInOrder(run.out(), "\"FAILURE\"", "hung: no kernel call for 600 ms", "\"FENCED\"", "hung instance on node1 stopped",
                 "\"RESTART_CFI\"", "\"FAILURE\"", "\"RESTART_BFI\"", "\"FAILURE\"", "\"BROKEN\"", "\"ALERT\"");
     }

@@ -271,7 +271,11 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
                     synchronized (track) {
                         track.step = 3;
                     }
-                    log.add(partition, Kind.BROKEN, partition + " is left broken: it failed again within the window after its boot image");
+                    String verdict = "it failed again within the window after its boot image";
+                    if (partitions.get(partition).map(PartitionInfo::state).orElse(null) != PartitionState.BROKEN) {
+                        partitions.markBroken(partition, "HA gave up: " + verdict);
+                    }
+                    log.add(partition, Kind.BROKEN, partition + " is left broken: " + verdict);
                     log.add(partition, Kind.ALERT, "operator action needed for " + partition);
                     return;
                 }

@@ -367,6 +367,23 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
     }
 
     @Override
+    public PartitionInfo markBroken(String name, String reason) {
+        if (reason == null || reason.isBlank()) {
+            throw new PartitionException(Reason.INVALID_ARGUMENT, "a broken partition needs a reason");
+        }
+        synchronized (operation(name)) {
+            Partition partition = refresh(require(name));
+            if (partition.state().running()) {
+                throw new PartitionException(Reason.WRONG_STATE, "partition '" + name + "' is running ("
+                        + partition.state() + "): stop it first");
+            }
+            persist(partition, PartitionState.BROKEN, Optional.of(reason));
+            publish(partition.transition(PartitionState.BROKEN, reason));
+            return partition.info();
+        }
+    }
+
+    @Override
     public long kernelCalls(String name) {
         Partition partition = require(name);
         int live = (int) partition.liveProcesses().stream().filter(KernelProcess::running).count();

@@ -211,6 +211,18 @@ class PartitionManagerTest {
     }
 
     @Test
+    void aStoppedPartitionCanBeMarkedBrokenWithItsReasonButARunningOneCannot() {
+        manager.create("p1", "node1", PartitionSpec.DEFAULT);
+        manager.start("p1");
+        assertEquals(Reason.WRONG_STATE, assertThrows(PartitionException.class, () -> manager.markBroken("p1", "gave up")).reason());
+        manager.stop("p1");
+        PartitionInfo broken = manager.markBroken("p1", "HA gave up");
+        assertEquals(PartitionState.BROKEN, broken.state());
+        assertEquals(Optional.of("HA gave up"), broken.reason());
+        assertEquals(PartitionState.ACTIVE, manager.start("p1").state());
+    }
+
+    @Test
     void killEndsOnlyThatProcess() {
         manager.create("p1", "node1", PartitionSpec.DEFAULT);
         manager.start("p1");

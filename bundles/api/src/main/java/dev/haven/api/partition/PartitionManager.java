@@ -86,6 +86,14 @@ public interface PartitionManager {
      */
     long kernelCalls(String name);
 
+    /**
+     * Marks a partition that is not running as BROKEN, with the reason an operator or the HA manager gave
+     * up on it; it stays defined and can be started again.
+     *
+     * @throws PartitionException UNKNOWN_PARTITION, WRONG_STATE (it is running: stop it first)
+     */
+    PartitionInfo markBroken(String name, String reason);
+
     /** The names of the workloads that can be spawned. */
     List<String> workloads();
 }
