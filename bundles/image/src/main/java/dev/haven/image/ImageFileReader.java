@@ -5,7 +5,6 @@ import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -40,6 +39,8 @@ import dev.haven.api.partition.PartitionSpec;
  */
 final class ImageFileReader implements ImageReader {
     private static final int CHUNK = 256 * 1024;
+    /** How far before the end a displaced trailer is looked for. */
+    private static final int TRAILER_SEARCH = 64 * 1024;
 
     private final FileChannel channel;
     private final ImageInfo info;
@@ -74,6 +75,10 @@ final class ImageFileReader implements ImageReader {
             if (e instanceof ImageException image) {
                 throw image;
             }
+            // A runtime exception here is a bug of the reader, not a verdict on the image: let it show.
+            if (e instanceof RuntimeException bug) {
+                throw bug;
+            }
             throw new ImageException(Reason.IO_ERROR, "image " + id + ": " + e.getMessage(), e);
         }
     }
@@ -94,7 +99,6 @@ final class ImageFileReader implements ImageReader {
         if (size < ImageFormat.PREAMBLE + 4 + ImageFormat.TRAILER) {
             throw new ImageException(Reason.TRUNCATED, what + ": file truncated: " + size + " bytes is less than an empty image");
         }
-        // header
         ByteBuffer preamble = readFully(channel, 0, ImageFormat.PREAMBLE, what, "header");
         byte[] magic = new byte[ImageFormat.MAGIC.length];
         preamble.get(magic);
@@ -105,7 +109,7 @@ final class ImageFileReader implements ImageReader {
         int flags = Short.toUnsignedInt(preamble.getShort());
         int headerLength = preamble.getInt();
         if (headerLength < 0 || headerLength > ImageFormat.MAX_HEADER
-                || ImageFormat.PREAMBLE + (long) headerLength + 4 + ImageFormat.TRAILER > size) {
+                || headerLength > size - ImageFormat.PREAMBLE - 4 - ImageFormat.TRAILER) {
             throw new ImageException(Reason.CORRUPT, what + ": header length " + headerLength
                     + " is impossible for a file of " + size + " bytes (header damaged or file truncated)");
         }
@@ -129,34 +133,30 @@ final class ImageFileReader implements ImageReader {
         ImageHeader header = parseHeader(body.slice(0, headerLength), what);
         long dataStart = ImageFormat.PREAMBLE + (long) headerLength + 4;
 
-        // trailer
         ByteBuffer trailer = readFully(channel, size - ImageFormat.TRAILER, ImageFormat.TRAILER, what, "trailer");
-        byte[] trailerMagic = new byte[ImageFormat.TRAILER_MAGIC.length];
-        trailer.get(ImageFormat.TRAILER - ImageFormat.TRAILER_MAGIC.length, trailerMagic);
-        if (!Arrays.equals(trailerMagic, ImageFormat.TRAILER_MAGIC)) {
-            throw new ImageException(Reason.TRUNCATED, what + ": no trailer at the end of the file (" + size
-                    + " bytes): the file is truncated, has trailing data, or its trailer is damaged");
+        if (!hasTrailerMagic(trailer, 0)) {
+            throw missingTrailer(channel, size, what);
         }
-        CRC32C trailerCrc = new CRC32C();
-        trailerCrc.update(trailer.slice(0, 16));
-        if ((int) trailerCrc.getValue() != trailer.getInt(16)) {
+        if (!trailerChecksumMatches(trailer, 0)) {
             throw new ImageException(Reason.CORRUPT, what + ": trailer checksum mismatch");
         }
         long tocOffset = trailer.getLong(0);
         int tocLength = trailer.getInt(8);
         int tocCrc = trailer.getInt(12);
+        long tocEnd = size - ImageFormat.TRAILER;
         if (tocLength < ImageFormat.TOC_MAGIC.length + 4 || tocLength > ImageFormat.MAX_TOC || tocOffset < dataStart) {
             throw new ImageException(Reason.CORRUPT, what + ": trailer points at an impossible table of contents (offset "
                     + tocOffset + ", length " + tocLength + ")");
         }
-        if (tocOffset + tocLength + ImageFormat.TRAILER != size) {
-            boolean longer = tocOffset + tocLength + ImageFormat.TRAILER < size;
-            throw new ImageException(longer ? Reason.CORRUPT : Reason.TRUNCATED, what + ": table of contents at offset "
-                    + tocOffset + " (" + tocLength + " bytes) does not end where the trailer begins (file of " + size
-                    + " bytes): " + (longer ? "data was inserted or appended" : "the file is truncated"));
+        if (tocOffset > tocEnd - tocLength) {
+            throw new ImageException(Reason.TRUNCATED, what + ": file truncated: table of contents at offset " + tocOffset
+                    + " (" + tocLength + " bytes) beyond end of file (size " + size + ")");
+        }
+        if (tocOffset < tocEnd - tocLength) {
+            throw new ImageException(Reason.CORRUPT, what + ": " + (tocEnd - tocLength - tocOffset) + " bytes between the "
+                    + "table of contents at offset " + tocOffset + " and the trailer belong to nothing (data inserted)");
         }
 
-        // table of contents
         ByteBuffer toc = readFully(channel, tocOffset, tocLength, what, "table of contents");
         CRC32C tocCheck = new CRC32C();
         tocCheck.update(toc.duplicate());
@@ -167,11 +167,43 @@ final class ImageFileReader implements ImageReader {
         List<SectionInfo> sections = parseToc(toc, dataStart, tocOffset, what);
         ImageInfo info = new ImageInfo(id, path, header, sections, size);
         if (checkSections) {
-            for (SectionInfo section : sections) {
-                checkSection(channel, section, what);
-            }
+            checkSections(channel, sections, what);
         }
         return info;
+    }
+
+    private static boolean hasTrailerMagic(ByteBuffer bytes, int at) {
+        int magicAt = at + ImageFormat.TRAILER - ImageFormat.TRAILER_MAGIC.length;
+        for (int i = 0; i < ImageFormat.TRAILER_MAGIC.length; i++) {
+            if (bytes.get(magicAt + i) != ImageFormat.TRAILER_MAGIC[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean trailerChecksumMatches(ByteBuffer bytes, int at) {
+        CRC32C crc = new CRC32C();
+        crc.update(bytes.slice(at, 16));
+        return (int) crc.getValue() == bytes.getInt(at + 16);
+    }
+
+    /**
+     * Tells appended data from truncation or a damaged trailer: a whole trailer a little before the end
+     * of the file means bytes were added after it. The search is bounded, so it costs nothing on a big file.
+     */
+    private static ImageException missingTrailer(FileChannel channel, long size, String what) throws IOException {
+        int window = (int) Math.min(size, TRAILER_SEARCH);
+        ByteBuffer tail = readFully(channel, size - window, window, what, "trailer");
+        for (int at = window - ImageFormat.TRAILER - 1; at >= 0; at--) {
+            if (hasTrailerMagic(tail, at) && trailerChecksumMatches(tail, at)) {
+                long end = size - window + at + ImageFormat.TRAILER;
+                return new ImageException(Reason.CORRUPT, what + ": trailing data after trailer: " + (size - end)
+                        + " bytes follow the trailer that ends at offset " + end);
+            }
+        }
+        return new ImageException(Reason.TRUNCATED, what + ": no trailer at the end of the file (size " + size
+                + "): the file is truncated or its trailer is damaged");
     }
 
     private static ImageHeader parseHeader(ByteBuffer body, String what) throws ImageException {
@@ -180,28 +212,36 @@ final class ImageFileReader implements ImageReader {
             String partition = readString(in, what, "header");
             String node = readString(in, what, "header");
             Instant created = Instant.ofEpochSecond(in.readLong(), in.readInt());
-            boolean checkpointable = in.readBoolean();
+            int checkpointable = in.readUnsignedByte();
+            if (checkpointable > 1) {
+                throw new ImageException(Reason.CORRUPT, what + ": header has a checkpointable flag of " + checkpointable);
+            }
             int limitCount = count(in.readInt(), ImageFormat.MAX_LIMITS, what, "header", "limits");
             Map<String, Long> limits = new TreeMap<>();
             for (int i = 0; i < limitCount; i++) {
-                limits.put(readString(in, what, "header"), in.readLong());
+                String name = readString(in, what, "header");
+                if (limits.put(name, in.readLong()) != null) {
+                    throw new ImageException(Reason.CORRUPT, what + ": header repeats limit '" + name + "'");
+                }
             }
             int attributeCount = count(in.readInt(), ImageFormat.MAX_ATTRIBUTES, what, "header", "attributes");
             Map<String, String> attributes = new TreeMap<>();
             for (int i = 0; i < attributeCount; i++) {
-                attributes.put(readString(in, what, "header"), readString(in, what, "header"));
+                String key = readString(in, what, "header");
+                if (attributes.put(key, readString(in, what, "header")) != null) {
+                    throw new ImageException(Reason.CORRUPT, what + ": header repeats attribute '" + key + "'");
+                }
             }
             if (in.available() != 0) {
                 throw new ImageException(Reason.CORRUPT, what + ": header has " + in.available() + " unexplained bytes");
             }
-            return new ImageHeader(ImageFormat.VERSION, partition, new PartitionSpec(checkpointable, limits), node, created,
-                    attributes);
+            return new ImageHeader(ImageFormat.VERSION, partition, new PartitionSpec(checkpointable == 1, limits), node,
+                    created, attributes);
         } catch (EOFException e) {
             throw new ImageException(Reason.CORRUPT, what + ": header ends in the middle of a field");
-        } catch (IOException | DateTimeException | IllegalArgumentException e) {
-            if (e instanceof ImageException image) {
-                throw image;
-            }
+        } catch (ImageException e) {
+            throw e;
+        } catch (IOException | DateTimeException | ArithmeticException | IllegalArgumentException e) {
             throw new ImageException(Reason.CORRUPT, what + ": header holds an invalid value: " + e.getMessage());
         }
     }
@@ -231,7 +271,7 @@ final class ImageFileReader implements ImageReader {
                 if (version < 1) {
                     throw new ImageException(Reason.CORRUPT, what + ": section '" + name + "' has version " + version);
                 }
-                if (offset != expected || length < 0 || offset + length > tocOffset) {
+                if (offset != expected || length < 0 || length > tocOffset - offset) {
                     throw new ImageException(Reason.CORRUPT, what + ": section '" + name + "' at offset " + offset + " of "
                             + length + " bytes does not fit between " + expected + " and the table of contents at " + tocOffset);
                 }
@@ -248,32 +288,34 @@ final class ImageFileReader implements ImageReader {
             return sections;
         } catch (EOFException e) {
             throw new ImageException(Reason.CORRUPT, what + ": table of contents ends in the middle of an entry");
+        } catch (ImageException e) {
+            throw e;
         } catch (IOException e) {
-            if (e instanceof ImageException image) {
-                throw image;
-            }
             throw new ImageException(Reason.CORRUPT, what + ": table of contents: " + e.getMessage());
         }
     }
 
-    private static void checkSection(FileChannel channel, SectionInfo section, String what) throws IOException {
-        CRC32C crc = new CRC32C();
+    private static void checkSections(FileChannel channel, List<SectionInfo> sections, String what) throws IOException {
+        long longest = sections.stream().mapToLong(SectionInfo::length).max().orElse(0);
         // direct: the file's bytes land in it once and CRC32C reads them in place
-        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.min(CHUNK, Math.max(1, section.length())));
-        long position = section.offset();
-        long end = section.offset() + section.length();
-        while (position < end) {
-            buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
-            int read = channel.read(buffer, position);
-            if (read < 0) {
-                throw new ImageException(Reason.TRUNCATED, what + ": section '" + section.name() + "' is truncated");
+        ByteBuffer buffer = ByteBuffer.allocateDirect((int) Math.max(1, Math.min(CHUNK, longest)));
+        for (SectionInfo section : sections) {
+            CRC32C crc = new CRC32C();
+            long position = section.offset();
+            long end = section.offset() + section.length();
+            while (position < end) {
+                buffer.clear().limit((int) Math.min(buffer.capacity(), end - position));
+                int read = channel.read(buffer, position);
+                if (read < 0) {
+                    throw new ImageException(Reason.TRUNCATED, what + ": section '" + section.name() + "' ends early (file truncated)");
+                }
+                position += read;
+                crc.update(buffer.flip());
             }
-            position += read;
-            crc.update(buffer.flip());
-        }
-        if ((int) crc.getValue() != section.crc32c()) {
-            throw new ImageException(Reason.CORRUPT, what + ": section '" + section.name() + "' checksum mismatch (expected "
-                    + hex(section.crc32c()) + ", got " + hex((int) crc.getValue()) + ")");
+            if ((int) crc.getValue() != section.crc32c()) {
+                throw new ImageException(Reason.CORRUPT, what + ": section '" + section.name() + "' checksum mismatch (expected "
+                        + hex(section.crc32c()) + ", got " + hex((int) crc.getValue()) + ")");
+            }
         }
     }
 
@@ -324,9 +366,7 @@ final class ImageFileReader implements ImageReader {
     public SectionInput section(String name) throws IOException {
         for (SectionInfo section : info.sections()) {
             if (section.name().equals(name)) {
-                BoundedSectionStream bounded = new BoundedSectionStream(
-                        Channels.newInputStream(channel.position(section.offset())), section, "image " + info.id());
-                return new FileSectionInput(bounded, section, "image " + info.id());
+                return new FileSectionInput(channel, section, "image " + info.id());
             }
         }
         throw new ImageException(Reason.NOT_FOUND, "image " + info.id() + " has no section '" + name + "'");

@@ -1,11 +1,9 @@
 package dev.haven.image;
 
-import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -32,8 +30,6 @@ import dev.haven.api.checkpoint.SectionOutput;
  * either the old set of images or the old set plus the complete new one.
  */
 final class ImageFileWriter implements ImageWriter {
-    private static final int BUFFER = 256 * 1024;
-
     private final String id;
     private final Path directory;
     private final Path temp;
@@ -49,13 +45,18 @@ final class ImageFileWriter implements ImageWriter {
     private boolean closed;
 
     ImageFileWriter(String id, Path directory, ImageHeader header, Consumer<ImageInfo> onCommit) throws IOException {
+        // The reader reports the version it read; a header asking for another would come back different.
+        if (header.formatVersion() != ImageFormat.VERSION) {
+            throw new ImageException(ImageException.Reason.UNSUPPORTED_VERSION, "image " + id + ": cannot write format version "
+                    + header.formatVersion() + " (this runtime writes " + ImageFormat.VERSION + ")");
+        }
         this.id = id;
         this.directory = directory;
         this.header = header;
         this.onCommit = onCommit;
         this.temp = directory.resolve("." + id + ".tmp");
         this.channel = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-        this.file = new Crc32cOutputStream(new BufferedOutputStream(Channels.newOutputStream(channel), BUFFER));
+        this.file = new Crc32cOutputStream(channel);
         this.data = new DataOutputStream(file);
         try {
             writeHeader();
@@ -119,7 +120,6 @@ final class ImageFileWriter implements ImageWriter {
             throw new IllegalArgumentException("section '" + name + "' written twice");
         }
         endSection();
-        data.flush();
         file.takeCrc();
         open = new SectionStream(name, version, file.position(), new Guard());
         return open;
@@ -127,7 +127,6 @@ final class ImageFileWriter implements ImageWriter {
 
     private void endSection() throws IOException {
         if (open != null) {
-            open.flush();
             sections.add(new SectionInfo(open.name, open.version, open.offset, file.position() - open.offset, file.takeCrc()));
             open.guard.closed = true;
             open = null;
@@ -159,14 +158,20 @@ final class ImageFileWriter implements ImageWriter {
         data.writeInt(tocCrc);
         data.writeInt(file.takeCrc());
         data.write(ImageFormat.TRAILER_MAGIC);
-        data.flush();
         long size = file.position();
+        file.flush();
         channel.force(true);
-        data.close();
         closed = true;
+        file.close();
         Path target = directory.resolve(id + ImageFormat.SUFFIX);
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE);
-        syncDirectory(directory);
+        try {
+            syncDirectory(directory);
+        } catch (IOException e) {
+            // The rename may not survive a power cut: take it back so the caller's "not committed" is true.
+            Files.deleteIfExists(target);
+            throw e;
+        }
         committed = true;
         ImageInfo info = new ImageInfo(id, target, header, sections, size);
         onCommit.accept(info);
@@ -182,7 +187,7 @@ final class ImageFileWriter implements ImageWriter {
 
     @Override
     public long written() {
-        return file.position();
+        return file.flushed();
     }
 
     @Override
@@ -193,9 +198,9 @@ final class ImageFileWriter implements ImageWriter {
         if (!closed) {
             closed = true;
             try {
-                data.close();
+                file.abandon();
             } catch (IOException e) {
-                // the temporary file is deleted below whatever state its stream was in
+                // the temporary file is deleted below whatever state its channel was in
             }
         }
         Files.deleteIfExists(temp);

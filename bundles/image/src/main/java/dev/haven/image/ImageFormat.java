@@ -21,7 +21,8 @@ final class ImageFormat {
 
     static final int MAX_HEADER = 1 << 20;
     static final int MAX_TOC = 1 << 20;
-    static final int MAX_STRING = 64 * 1024;
+    /** Strings of the header and table of contents carry an unsigned 16-bit length. */
+    static final int MAX_STRING = 0xFFFF;
     static final int MAX_SECTIONS = 4096;
     static final int MAX_LIMITS = 4096;
     static final int MAX_ATTRIBUTES = 4096;

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.System.Logger.Level;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -11,10 +12,9 @@ import java.time.temporal.ChronoUnit;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.regex.Pattern;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -40,12 +40,15 @@ public final class LocalImageStore implements ImageStore {
     private static final System.Logger LOG = System.getLogger(LocalImageStore.class.getName());
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'")
             .withZone(ZoneOffset.UTC);
+    /** What a partition name may be to become part of a file name: no separators, no leading dot. */
+    private static final Pattern FILE_NAME_PART = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     private final Path directory;
     private final int keep;
-    /** Ids of images being written, so two writers never pick the same id. Guarded by this. */
-    private final Set<String> reserved = new HashSet<>();
-    /** The time in the last id handed out; ids strictly increase so they sort in commit order. Guarded by this. */
+    /**
+     * The time in the last id handed out. Ids strictly increase, so two writers in one millisecond never
+     * share one and ids sort in the order they were created. Guarded by this.
+     */
     private Instant lastStamp = Instant.EPOCH;
 
     @Activate
@@ -94,37 +97,29 @@ public final class LocalImageStore implements ImageStore {
     }
 
     private ImageWriter create(ImageHeader header, Path target, boolean inStore) throws IOException {
-        String id = reserve(header, target);
-        try {
-            return new ImageFileWriter(id, target, header, committed -> {
-                release(id);
-                if (inStore) {
-                    prune(header.partition());
-                }
-            });
-        } catch (IOException | RuntimeException e) {
-            release(id);
-            throw e;
+        if (!FILE_NAME_PART.matcher(header.partition()).matches()) {
+            throw new IllegalArgumentException("partition name '" + header.partition() + "' cannot be part of an image file name");
         }
+        return new ImageFileWriter(nextId(header, target), target, header, committed -> {
+            if (inStore) {
+                prune(header.partition());
+            }
+        });
     }
 
-    private synchronized String reserve(ImageHeader header, Path target) {
+    /** Also steps over files already there: another runtime's images, or this one's before a clock step back. */
+    private synchronized String nextId(ImageHeader header, Path target) {
         Instant stamp = header.created().truncatedTo(ChronoUnit.MILLIS);
         if (!stamp.isAfter(lastStamp)) {
             stamp = lastStamp.plusMillis(1);
         }
         String id = header.partition() + "-" + TIME.format(stamp);
-        while (reserved.contains(id) || Files.exists(target.resolve(id + ImageFormat.SUFFIX))) {
+        while (Files.exists(target.resolve(id + ImageFormat.SUFFIX)) || Files.exists(target.resolve("." + id + ".tmp"))) {
             stamp = stamp.plusMillis(1);
             id = header.partition() + "-" + TIME.format(stamp);
         }
         lastStamp = stamp;
-        reserved.add(id);
         return id;
-    }
-
-    private synchronized void release(String id) {
-        reserved.remove(id);
     }
 
     private void prune(String partition) {
@@ -188,6 +183,10 @@ public final class LocalImageStore implements ImageStore {
     @Override
     public void remove(String ref) throws IOException {
         Path file = resolve(ref);
+        // A path may name any file; only image files are ever deleted through the store.
+        if (!file.getFileName().toString().endsWith(ImageFormat.SUFFIX)) {
+            throw new ImageException(Reason.NOT_FOUND, "not removing " + file + ": not an image file (" + ImageFormat.SUFFIX + ")");
+        }
         if (!Files.deleteIfExists(file)) {
             throw new ImageException(Reason.NOT_FOUND, "no image " + ref + " (" + file + ")");
         }
@@ -199,8 +198,13 @@ public final class LocalImageStore implements ImageStore {
         if (ref == null || ref.isBlank()) {
             throw new ImageException(Reason.NOT_FOUND, "no image given");
         }
-        Path file = ref.contains("/") || ref.endsWith(ImageFormat.SUFFIX) ? Path.of(ref).toAbsolutePath()
-                : directory.resolve(ref + ImageFormat.SUFFIX);
+        Path file;
+        try {
+            file = ref.contains("/") || ref.endsWith(ImageFormat.SUFFIX) ? Path.of(ref).toAbsolutePath()
+                    : directory.resolve(ref + ImageFormat.SUFFIX);
+        } catch (InvalidPathException e) {
+            throw new ImageException(Reason.NOT_FOUND, "no image " + ref + ": " + e.getReason());
+        }
         if (!Files.isRegularFile(file)) {
             throw new ImageException(Reason.NOT_FOUND, "no image " + ref + (ref.contains("/") ? "" : " in " + directory));
         }

@@ -9,6 +9,6 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Directory of the images; empty means haven.home/images")
     String directory() default "";
 
-    @AttributeDefinition(description = "Images kept per partition; older ones are removed after each commit")
+    @AttributeDefinition(min = "1", description = "Images kept per partition; older ones are removed after each commit")
     int keep() default 5;
 }
