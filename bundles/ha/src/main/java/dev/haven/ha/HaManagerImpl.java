@@ -14,14 +14,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -52,6 +55,8 @@ import dev.haven.api.partition.PartitionInfo;
 import dev.haven.api.partition.PartitionListener;
 import dev.haven.api.partition.PartitionManager;
 import dev.haven.api.partition.PartitionState;
+import dev.haven.api.partition.ProcessInfo;
+import dev.haven.api.partition.ProcessStatus;
 
 /**
  * The HA manager of US8135985 on one runtime. Its {@link PartitionListener} is registered by hand once
@@ -159,6 +164,13 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
                 throw new IllegalArgumentException("no node named '" + node + "'; the nodes are " + known);
             }
         }
+        List<String> workloads = partitions.workloads();
+        for (String workload : policy.critical().stream().sorted().toList()) {
+            if (!workloads.contains(workload)) {
+                throw new IllegalArgumentException("no workload named '" + workload + "' to be critical; the workloads are "
+                        + workloads);
+            }
+        }
         if (!info.spec().checkpointable()) {
             throw new IllegalArgumentException("partition '" + partition + "' was created without checkpoint support");
         }
@@ -173,7 +185,8 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
             }
         }
         log.add(partition, Kind.POLICY, "CFI " + policy.cfiNodes() + ", BFI " + policy.bfiNodes() + ", window "
-                + policy.window() + ", consistency image every " + policy.checkpointEvery() + ", keep " + policy.keep());
+                + policy.window() + ", consistency image every " + policy.checkpointEvery() + ", keep " + policy.keep()
+                + (policy.critical().isEmpty() ? "" : ", critical " + policy.critical().stream().sorted().toList()));
         return kept;
     }
 
@@ -256,9 +269,7 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
                 return;
             }
             policy = track.policy;
-            boolean withinWindow = track.lastRecoveryAt != null
-                    && Duration.between(track.lastRecoveryAt, detected).compareTo(policy.window()) <= 0;
-            step = withinWindow ? track.step + 1 : 1;
+            step = Ladder.step(track.lastRecoveryAt, track.step, detected, policy.window());
             track.lastFailure = detected;
             track.recovering = true;
         }
@@ -310,10 +321,30 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
                 return;
             }
         } finally {
-            synchronized (track) {
-                track.recovering = false;
-            }
+            afterRecovery(partition, track);
         }
+    }
+
+    /**
+     * Ends a recovery. Failures reported while it ran were ignored, as HA's own state changes are; one of
+     * the restored instance (its new node crashed during or right after the restart) left the partition
+     * BROKEN, so it is looked at here, under the same monitor the listener checks, so that exactly one of
+     * the two acts on it.
+     */
+    private void afterRecovery(String partition, Track track) {
+        Optional<PartitionInfo> info = partitions.get(partition);
+        synchronized (track) {
+            track.recovering = false;
+            if (track.step >= 3 || !track.policy.enabled() || info.isEmpty() || info.get().state() != PartitionState.BROKEN) {
+                return;
+            }
+            track.recovering = true;
+        }
+        Instant detected = Instant.now();
+        String node = info.get().node();
+        String reason = info.get().reason().orElse("it failed") + ", while HA was recovering it";
+        worker.execute(() -> recover(partition, node, reason, detected, () -> log.add(partition, Kind.FENCED,
+                "its instance on " + node + " is dead: the firmware ended its lease")));
     }
 
     private Optional<String> firstHealthy(List<String> candidates) {
@@ -352,54 +383,88 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
     }
 
     /**
-     * The hang monitor: a partition with live processes whose heartbeat has not moved for
-     * {@code missedBeats} looks is hung. It runs on its own thread, so a recovery in progress cannot
-     * hide a hang of another partition.
+     * The partition monitor, on its own thread so that a recovery in progress cannot hide a failure of
+     * another partition. Each look finds a partition failure (a critical process crashed or was killed,
+     * or every process ended abnormally) or a hang: live processes whose heartbeat has not moved for
+     * {@code missedBeats} looks.
      */
     private void heartbeat(String partition) {
         Track track = tracks.get(partition);
         Optional<PartitionInfo> info = partitions.get(partition);
-        if (track == null || info.isEmpty() || info.get().state() != PartitionState.ACTIVE || info.get().processes() == 0) {
+        if (track == null || info.isEmpty() || info.get().state() != PartitionState.ACTIVE) {
             return;
         }
+        HaPolicy policy;
+        synchronized (track) {
+            policy = track.policy;
+        }
+        Optional<String> failure = failure(partitions.processes(partition), policy.critical());
         long beat = partitions.kernelCalls(partition);
-        boolean hung;
+        boolean hung = false;
         synchronized (track) {
             if (!track.policy.enabled() || track.recovering) {
                 return;
             }
-            track.missed = beat == track.lastBeat ? track.missed + 1 : 0;
-            track.lastBeat = beat;
-            hung = track.missed >= track.policy.missedBeats();
-            if (hung) {
-                track.missed = 0;
-                track.recovering = true;
+            if (failure.isEmpty() && info.get().processes() > 0) {
+                track.missed = beat == track.lastBeat ? track.missed + 1 : 0;
+                track.lastBeat = beat;
+                hung = track.missed >= track.policy.missedBeats();
             }
+            if (failure.isEmpty() && !hung) {
+                return;
+            }
+            track.missed = 0;
+            track.recovering = true;
         }
-        if (hung) {
-            Instant detected = Instant.now();
-            String node = info.get().node();
-            worker.execute(() -> recoverHung(partition, node, detected));
-        }
-    }
-
-    /** Fences a hung instance by stopping it on its node (its lease goes back), then climbs the ladder. */
-    private void recoverHung(String partition, String node, Instant detected) {
-        HaPolicy policy;
-        Track track = tracks.get(partition);
-        synchronized (track) {
-            policy = track.policy;
-        }
-        long silence = policy.heartbeat().toMillis() * policy.missedBeats();
-        recover(partition, node, "hung: no kernel call for " + silence + " ms while its processes live", detected, () -> {
+        Instant detected = Instant.now();
+        String node = info.get().node();
+        String reason = failure.orElse("hung: no kernel call for " + policy.heartbeat().toMillis() * policy.missedBeats()
+                + " ms while its processes live");
+        String instance = failure.isPresent() ? "failed" : "hung";
+        worker.execute(() -> recover(partition, node, reason, detected, () -> {
             try {
                 partitions.stop(partition);
-                log.add(partition, Kind.FENCED, "hung instance on " + node + " stopped; its lease is given back");
+                log.add(partition, Kind.FENCED, instance + " instance on " + node + " stopped; its lease is given back");
             } catch (RuntimeException e) {
-                log.add(partition, Kind.FENCED, "hung instance on " + node + " could not be stopped cleanly ("
+                log.add(partition, Kind.FENCED, instance + " instance on " + node + " could not be stopped cleanly ("
                         + e.getMessage() + "); its lease is released, so it can make no kernel call");
             }
-        });
+        }));
+    }
+
+    /**
+     * Why a partition with these processes has failed, if it has: a process of a critical workload ended
+     * by a crash or a kill, or there are processes and every one of them ended abnormally (crashed,
+     * killed, lost, or exited with a non-zero status). A checkpoint that stopped a process is no failure.
+     */
+    static Optional<String> failure(List<ProcessInfo> processes, Set<String> critical) {
+        for (ProcessInfo process : processes) {
+            if (critical.contains(process.workload())
+                    && (process.status() == ProcessStatus.CRASHED || process.status() == ProcessStatus.KILLED)) {
+                return Optional.of("critical process " + process.vpid() + " (" + process.workload() + ") "
+                        + process.status().name().toLowerCase(Locale.ROOT)
+                        + process.error().map(error -> ": " + error).orElse(""));
+            }
+        }
+        if (!processes.isEmpty() && processes.stream().allMatch(HaManagerImpl::endedAbnormally)) {
+            return Optional.of("all its " + processes.size() + " processes ended abnormally ("
+                    + processes.stream().map(process -> process.vpid() + " " + describe(process))
+                            .collect(Collectors.joining(", ")) + ")");
+        }
+        return Optional.empty();
+    }
+
+    private static boolean endedAbnormally(ProcessInfo process) {
+        return switch (process.status()) {
+            case CRASHED, KILLED, LOST -> true;
+            case EXITED -> process.exitStatus().orElse(0) != 0;
+            case RUNNING, CHECKPOINTED -> false;
+        };
+    }
+
+    private static String describe(ProcessInfo process) {
+        String status = process.status().name().toLowerCase(Locale.ROOT);
+        return process.status() == ProcessStatus.EXITED ? status + " " + process.exitStatus().orElse(0) : status;
     }
 
     private void consistencyImage(String partition) {
@@ -411,12 +476,17 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
             }
             keep = track.policy.keep();
         }
-        if (partitions.get(partition).map(PartitionInfo::state).orElse(null) != PartitionState.ACTIVE) {
+        if (partitions.get(partition).map(PartitionInfo::state).orElse(null) != PartitionState.ACTIVE || failed(partition)) {
             return;
         }
         try {
-            checkpoints.checkpoint(partition, new CheckpointOptions(Optional.empty(), false, Map.of("kind", "consistency"),
-                    ProgressListener.NONE));
+            var result = checkpoints.checkpoint(partition, new CheckpointOptions(Optional.empty(), false,
+                    Map.of("kind", "consistency"), ProgressListener.NONE));
+            if (failed(partition)) {
+                // it may hold the failure itself: restoring it would only fail again
+                images.remove(result.image().id());
+                return;
+            }
             List<ImageInfo> consistency = consistencyImages(partition);
             for (ImageInfo old : consistency.subList(Math.min(keep, consistency.size()), consistency.size())) {
                 images.remove(old.id());
@@ -425,6 +495,15 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
             // a failed periodic checkpoint is not a failure of the partition; the next one may succeed
             LOG.log(Level.WARNING, "consistency image of " + partition + " failed: " + e.getMessage());
         }
+    }
+
+    private boolean failed(String partition) {
+        Track track = tracks.get(partition);
+        Set<String> critical;
+        synchronized (track) {
+            critical = track.policy.critical();
+        }
+        return failure(partitions.processes(partition), critical).isPresent();
     }
 
     private List<ImageInfo> consistencyImages(String partition) {
@@ -444,7 +523,7 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
     private void captureBootImageIfMissing(String partition) {
         Track track = tracks.get(partition);
         if (track == null || bootImage(partition).isPresent()
-                || partitions.get(partition).map(PartitionInfo::state).orElse(null) != PartitionState.ACTIVE) {
+                || partitions.get(partition).map(PartitionInfo::state).orElse(null) != PartitionState.ACTIVE || failed(partition)) {
             return;
         }
         synchronized (track) {
@@ -508,6 +587,7 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
             properties.setProperty("heartbeat", policy.heartbeat().toString());
             properties.setProperty("missedBeats", Integer.toString(policy.missedBeats()));
             properties.setProperty("enabled", Boolean.toString(policy.enabled()));
+            properties.setProperty("critical", String.join(",", policy.critical().stream().sorted().toList()));
             try {
                 Files.createDirectories(directory);
                 Path temp = directory.resolve("." + partition + ".tmp");
@@ -538,7 +618,8 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
                                 Integer.parseInt(properties.getProperty("keep")),
                                 Duration.parse(properties.getProperty("heartbeat")),
                                 Integer.parseInt(properties.getProperty("missedBeats")),
-                                Boolean.parseBoolean(properties.getProperty("enabled"))));
+                                Boolean.parseBoolean(properties.getProperty("enabled")),
+                                Set.copyOf(list(properties.getProperty("critical")))));
                     } catch (IOException | RuntimeException e) {
                         LOG.log(Level.WARNING, "skipped unreadable HA policy " + file + ": " + e.getMessage());
                     }

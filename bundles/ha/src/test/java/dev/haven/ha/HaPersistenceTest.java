@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,7 +24,7 @@ class HaPersistenceTest {
     Path home;
 
     static final HaPolicy POLICY = new HaPolicy(List.of("node2", "node1"), List.of("node3"), Duration.ofSeconds(60),
-            Duration.ofMillis(500), 2, Duration.ofMillis(200), 5, true);
+            Duration.ofMillis(500), 2, Duration.ofMillis(200), 5, true, Set.of("kv", "counter"));
 
     @Test
     void policiesSurviveARestartWithEveryField() {

@@ -3,6 +3,7 @@ package dev.haven.api.ha;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * How one partition fails over (patent US8135985).
@@ -16,10 +17,13 @@ import java.util.Objects;
  * @param heartbeat how often the partition's heartbeat (its kernel calls) is looked at
  * @param missedBeats how many looks without a kernel call, while it has live processes, make it hung
  * @param enabled whether failures of the partition are acted on
+ * @param critical workloads whose processes are critical: one of them crashing or being killed is a failure
+ *        of the partition, as is every process ending abnormally
  */
 public record HaPolicy(List<String> cfiNodes, List<String> bfiNodes, Duration window, Duration checkpointEvery, int keep,
-        Duration heartbeat, int missedBeats, boolean enabled) {
+        Duration heartbeat, int missedBeats, boolean enabled, Set<String> critical) {
     public HaPolicy {
+        critical = Set.copyOf(critical);
         cfiNodes = List.copyOf(cfiNodes);
         bfiNodes = List.copyOf(bfiNodes);
         Objects.requireNonNull(window, "window");
@@ -42,7 +46,13 @@ public record HaPolicy(List<String> cfiNodes, List<String> bfiNodes, Duration wi
         }
     }
 
+    /** A policy with no critical workloads: only node failures, hangs and every process ending abnormally count. */
+    public HaPolicy(List<String> cfiNodes, List<String> bfiNodes, Duration window, Duration checkpointEvery, int keep,
+            Duration heartbeat, int missedBeats, boolean enabled) {
+        this(cfiNodes, bfiNodes, window, checkpointEvery, keep, heartbeat, missedBeats, enabled, Set.of());
+    }
+
     public HaPolicy withEnabled(boolean value) {
-        return new HaPolicy(cfiNodes, bfiNodes, window, checkpointEvery, keep, heartbeat, missedBeats, value);
+        return new HaPolicy(cfiNodes, bfiNodes, window, checkpointEvery, keep, heartbeat, missedBeats, value, critical);
     }
 }

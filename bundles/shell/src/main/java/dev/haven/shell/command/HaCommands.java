@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 import org.apache.felix.service.command.Descriptor;
 import org.apache.felix.service.command.Parameter;
@@ -43,22 +44,26 @@ public final class HaCommands {
             @Descriptor("consistency images to keep") @Parameter(names = "--keep", absentValue = "3") String keep,
             @Descriptor("how often to look at the heartbeat, e.g. 1s") @Parameter(names = "--heartbeat", absentValue = "1s") String heartbeat,
             @Descriptor("missed beats that make the partition hung") @Parameter(names = "--missed", absentValue = "3") String missed,
+            @Descriptor("workloads whose crash or kill fails the partition, comma-separated") @Parameter(names = "--critical",
+                    absentValue = "") String critical,
             @Descriptor("the partition") String partition) {
         if (cfi.isEmpty() && bfi.isEmpty()) {
             throw new IllegalArgumentException("a policy needs --cfi or --bfi nodes");
         }
         HaPolicy policy;
         try {
-            policy = new HaPolicy(nodes(cfi), nodes(bfi), duration(window, "--window"), duration(every, "--checkpoint-every"),
+            policy = new HaPolicy(commaList(cfi), commaList(bfi), duration(window, "--window"), duration(every, "--checkpoint-every"),
                     Arguments.integer(keep, "--keep", 1, 100), duration(heartbeat, "--heartbeat"),
-                    Arguments.integer(missed, "--missed", 1, 1000), false);
+                    Arguments.integer(missed, "--missed", 1, 1000), false, Set.copyOf(commaList(critical)));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("ha:policy " + partition + ": " + e.getMessage());
         }
         HaPolicy set = ha.policy(partition, policy);
         return "policy of " + partition + ": CFI " + set.cfiNodes() + ", BFI " + set.bfiNodes() + ", window " + window
                 + ", consistency image every " + every + ", keep " + set.keep() + ", hung after " + set.missedBeats()
-                + " missed beats of " + heartbeat + (set.enabled() ? "" : " (disabled)");
+                + " missed beats of " + heartbeat
+                + (set.critical().isEmpty() ? "" : ", critical " + String.join(",", set.critical().stream().sorted().toList()))
+                + (set.enabled() ? "" : " (disabled)");
     }
 
     @Descriptor("act on failures of a partition: consistency images start, a boot image is captured")
@@ -86,6 +91,7 @@ public final class HaCommands {
                 entry.put("cfi", status.policy().cfiNodes());
                 entry.put("bfi", status.policy().bfiNodes());
                 entry.put("window", status.policy().window().toString());
+                entry.put("critical", status.policy().critical().stream().sorted().toList());
                 entry.put("step", status.step());
                 entry.put("lastImage", Json.of(status.lastImage()));
                 entry.put("bootImage", Json.of(status.bootImage()));
@@ -135,7 +141,7 @@ public final class HaCommands {
         return table.toString();
     }
 
-    private static List<String> nodes(String list) {
+    private static List<String> commaList(String list) {
         return list.isBlank() ? List.of() : Arrays.stream(list.split(",")).map(String::trim).toList();
     }
 
