@@ -308,6 +308,15 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
                     step++;
                     continue;
                 }
+                // the target may have died while the image was restored onto it
+                Optional<PartitionInfo> restarted = partitions.get(partition);
+                if (restarted.isEmpty() || restarted.get().state() != PartitionState.ACTIVE) {
+                    log.add(partition, Kind.SKIPPED, "the " + rule + " failed: " + partition + " is "
+                            + restarted.map(info -> info.state() + info.reason().map(why -> " (" + why + ")").orElse(""))
+                                    .orElse("gone") + " right after its restart on " + target.get());
+                    step++;
+                    continue;
+                }
                 Instant active = Instant.now();
                 synchronized (track) {
                     track.step = step;
