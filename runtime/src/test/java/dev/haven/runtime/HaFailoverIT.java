@@ -110,6 +110,68 @@ class HaFailoverIT {
         assertTrue(run.out().matches("(?s).*p1\\s+node1\\s+ACTIVE.*"), run.out());
     }
 
+    @Test
+    void aCrashedCriticalProcessFailsThePartitionEvenWhileOthersRun() throws Exception {
+        Haven.Run run = script(
+                "partition:create p1 -n node1",
+                "partition:start p1",
+                "partition:spawn p1 ticker 50",
+                "partition:spawn p1 crasher 1500 disk-on-fire",
+                "ha:policy p1 --cfi node2 --bfi node3 --window 60s --checkpoint-every 200ms --heartbeat 100ms --critical crasher",
+                "ha:enable p1",
+                "until { (ha:events) contains \"ALERT\" } { sleep 1 }",
+                "ha:events --json p1",
+                "partition:list");
+        assertEquals(0, run.status(), run.toString());
+        // the crasher is in every image, so each restart crashes again: the whole ladder, then broken
+        assertInOrder(run.out(), "\"BOOT_IMAGE\"", "\"FAILURE\"", "critical process 2 (crasher) crashed: IllegalStateException: disk-on-fire",
+                "\"FENCED\"", "failed instance on node1 stopped", "\"RESTART_CFI\"", "restarted on node2", "\"FAILURE\"",
+                "critical process 2 (crasher) crashed", "\"RESTART_BFI\"", "restarted on node3", "\"FAILURE\"", "\"BROKEN\"",
+                "\"ALERT\"");
+        assertTrue(run.out().matches("(?s).*p1\\s+node3\\s+BROKEN.*HA gave up.*"), run.out());
+    }
+
+    @Test
+    void everyProcessEndingAbnormallyFailsThePartitionButACrashOfAnUncriticalOneAloneDoesNot() throws Exception {
+        Haven.Run run = script(
+                "partition:create p1 -n node1",
+                "partition:start p1",
+                "partition:spawn p1 crasher 300 first",
+                "partition:spawn p1 ticker 50",
+                "ha:policy p1 --cfi node2 --bfi node3 --window 60s --checkpoint-every 200ms --heartbeat 100ms",
+                "ha:enable p1",
+                "until { (partition:ps --json p1) contains \"CRASHED\" } { sleep 1 }",
+                "sleep 1",
+                "echo EVENTS-BEFORE",
+                "ha:events --json p1",
+                "echo EVENTS-AFTER",
+                "partition:kill p1 2",
+                "until { (ha:events) contains \"RECOVERED\" } { sleep 1 }",
+                "ha:events --json p1");
+        assertEquals(0, run.status(), run.toString());
+        String before = run.out().substring(run.out().indexOf("EVENTS-BEFORE"), run.out().indexOf("EVENTS-AFTER"));
+        assertEquals(0, count(before, "\"FAILURE\""), "a crashed process nobody marked critical, beside a live one: " + before);
+        assertInOrder(run.out(), "\"FAILURE\"", "all its 2 processes ended abnormally (1 crashed, 2 killed)", "\"FENCED\"",
+                "\"RESTART_CFI\"", "\"RECOVERED\"");
+    }
+
+    @Test
+    void withNoHealthyCfiNodeTheBootImageRungIsTakenAndTheLogSaysWhy() throws Exception {
+        Haven.Run run = script(with("ha:policy p1 --cfi node2 --bfi node3 --window 60s --checkpoint-every 200ms",
+                "node:crash node2",
+                "node:crash node1",
+                "until { (ha:events) contains \"RECOVERED\" } { sleep 1 }",
+                "ha:events --json p1",
+                "partition:list"));
+        assertEquals(0, run.status(), run.toString());
+        assertInOrder(run.out(), "\"FAILURE\"", "\"SKIPPED\"",
+                "cannot use the consistency image on a CFI node: no healthy node among [node2]", "\"RESTART_BFI\"",
+                "restarted on node3", "\"RECOVERED\"");
+        assertEquals(0, count(run.out(), "\"RESTART_CFI\""), run.out());
+        // ACTIVE, or FROZEN for a moment by a consistency checkpoint
+        assertTrue(run.out().matches("(?s).*p1\\s+node3\\s+(ACTIVE|FROZEN).*"), run.out());
+    }
+
     private static int count(String text, String part) {
         return text.split(Pattern.quote(part), -1).length - 1;
     }
