@@ -50,6 +50,10 @@ public final class IpcVirtualizer implements KernelExtension<SysVIpc>, Checkpoin
 
     /** The partition's namespace, created on its first call; a namespace of an earlier node boot is replaced. */
     IpcNamespace namespace(SystemCalls caller) {
+        IpcNamespace current = namespaces.get(caller.partition());
+        if (current != null && current.node == caller.node()) {
+            return current;
+        }
         return namespaces.compute(caller.partition(), (name, existing) -> existing != null && existing.node == caller.node()
                 ? existing : new IpcNamespace(name, caller.node(), Limits.of(caller)));
     }

@@ -1,6 +1,8 @@
 package dev.haven.kernel;
 
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.locks.Condition;
@@ -24,7 +26,8 @@ final class FreezeGate {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private boolean frozen;
-    private final Map<KernelProcess, String> inFlight = new LinkedHashMap<>();
+    /** Identity-keyed: every kernel call puts and removes its process, and this map allocates nothing doing so. */
+    private final Map<KernelProcess, String> inFlight = new IdentityHashMap<>();
     private final Map<KernelProcess, String> parked = new LinkedHashMap<>();
     /** Every admitted call, the partition's heartbeat; read without the lock. */
     private final java.util.concurrent.atomic.AtomicLong admitted = new java.util.concurrent.atomic.AtomicLong();
@@ -64,7 +67,10 @@ final class FreezeGate {
         lock.lock();
         try {
             inFlight.remove(process);
-            changed.signalAll();
+            if (frozen) {
+                // only a freezer waits for calls to leave; callers held at the gate wait for the thaw
+                changed.signalAll();
+            }
         } finally {
             lock.unlock();
         }
@@ -136,7 +142,9 @@ final class FreezeGate {
             long nanos = timeout.toNanos();
             while (!inFlight.isEmpty()) {
                 if (nanos <= 0) {
-                    Map<KernelProcess, String> holders = new LinkedHashMap<>(inFlight);
+                    Map<KernelProcess, String> holders = new LinkedHashMap<>();
+                    inFlight.entrySet().stream().sorted(Comparator.comparingInt(entry -> entry.getKey().vpid()))
+                            .forEach(entry -> holders.put(entry.getKey(), entry.getValue()));
                     frozen = false;
                     changed.signalAll();
                     return holders;
