@@ -192,14 +192,8 @@ class HaSoakIT {
                 lines.add("node:crash " + node);
             }
             lines.add("echo SAMPLE-BEGIN ((new java.util.Date) time)");
-            for (String partition : PARTITIONS) {
-                lines.add("echo '<<<ps " + partition + "'");
-                lines.add("partition:ps --json " + partition);
-                lines.add("echo '>>>'");
-            }
-            lines.add("echo '<<<nodes'");
-            lines.add("node:list --json");
-            lines.add("echo '>>>'");
+            PARTITIONS.forEach(partition -> marked(lines, "ps " + partition, "partition:ps --json " + partition));
+            marked(lines, "nodes", "node:list --json");
             lines.add("echo SAMPLE-END ((new java.util.Date) time)");
             lines.add("sleep 1");
         }
@@ -210,17 +204,18 @@ class HaSoakIT {
         for (String partition : PARTITIONS) {
             lines.add("try { v = (partition:spawn " + partition + " counter 0 0); partition:wait " + partition + " $v } { echo no check of "
                     + partition + ": $exception }");
-            lines.add("echo '<<<check " + partition + "'");
-            lines.add("partition:ps --json " + partition);
-            lines.add("echo '>>>'");
+            marked(lines, "check " + partition, "partition:ps --json " + partition);
         }
-        lines.add("echo '<<<partitions'");
-        lines.add("partition:list --json");
-        lines.add("echo '>>>'");
-        lines.add("echo '<<<events'");
-        lines.add("ha:events --json");
-        lines.add("echo '>>>'");
+        marked(lines, "partitions", "partition:list --json");
+        marked(lines, "events", "ha:events --json");
         return String.join("\n", lines) + "\n";
+    }
+
+    /** A command whose output {@link #between} finds again by its marker. */
+    private static void marked(List<String> lines, String marker, String command) {
+        lines.add("echo '<<<" + marker + "'");
+        lines.add(command);
+        lines.add("echo '>>>'");
     }
 
     private static List<Sample> samples(String out) throws Exception {
