@@ -90,7 +90,8 @@ final class PosixNamespace {
      */
     synchronized int open(PosixKind kind, String name, int oflag, Credentials caller, int vpid, PosixLimits limits,
             int requested, String call, Creation creation) {
-        Process process = processes.computeIfAbsent(vpid, v -> new Process());
+        // a process's table is kept only once it holds something, so a failed open leaves nothing behind
+        Process process = processes.getOrDefault(vpid, new Process());
         PosixObject object = names.get(kind).get(name);
         if (object != null) {
             if ((oflag & (Posix.O_CREAT | Posix.O_EXCL)) == (Posix.O_CREAT | Posix.O_EXCL)) {
@@ -129,6 +130,7 @@ final class PosixNamespace {
             objects.put(id, object);
             names.get(kind).put(name, object);
         }
+        processes.putIfAbsent(vpid, process);
         return addHandle(process, new Handle(object, oflag & Posix.O_ACCMODE, (oflag & Posix.O_NONBLOCK) != 0));
     }
 
@@ -177,6 +179,14 @@ final class PosixNamespace {
         processes.get(vpid).handles.remove(number);
         openHandles--;
         drop(handle.object);
+        forgetIfEmpty(vpid);
+    }
+
+    private void forgetIfEmpty(int vpid) {
+        Process process = processes.get(vpid);
+        if (process.handles.isEmpty() && process.mappings.isEmpty()) {
+            processes.remove(vpid);
+        }
     }
 
     synchronized void unlink(PosixKind kind, String name, Credentials caller, String call) {
@@ -223,7 +233,7 @@ final class PosixNamespace {
     }
 
     synchronized long map(int vpid, PosixShm object, long length, int prot) {
-        Process process = processes.computeIfAbsent(vpid, v -> new Process());
+        Process process = processes.getOrDefault(vpid, new Process());
         long address = MAP_BASE;
         while (process.mappings.containsKey(address)) {
             address += MAP_STRIDE;
@@ -248,6 +258,7 @@ final class PosixNamespace {
         processes.get(vpid).mappings.remove(address);
         entry.object().mappings--;
         drop(entry.object());
+        forgetIfEmpty(vpid);
     }
 
     /** A process ended: its handles are closed and its mappings unmapped, as exit(2) does. */

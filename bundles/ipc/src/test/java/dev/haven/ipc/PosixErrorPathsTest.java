@@ -9,9 +9,12 @@ import static dev.haven.api.ipc.Posix.O_TRUNC;
 import static dev.haven.api.ipc.Posix.O_WRONLY;
 import static dev.haven.api.ipc.Posix.PROT_READ;
 import static dev.haven.api.ipc.Posix.PROT_WRITE;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import dev.haven.api.checkpoint.CheckpointContext;
 import dev.haven.api.ipc.MqAttr;
 import dev.haven.api.ipc.Posix;
 import dev.haven.api.ipc.PosixIpc;
@@ -29,6 +33,7 @@ import dev.haven.api.ipc.PosixObjectInfo;
 import dev.haven.api.kernel.Credentials;
 import dev.haven.api.kernel.Errno;
 import dev.haven.api.kernel.KernelException;
+import dev.haven.api.partition.PartitionSpec;
 
 /**
  * Every POSIX IPC call and its error paths as a table, from the ERRORS sections of sem_open(3), sem_wait(3),
@@ -284,13 +289,23 @@ class PosixErrorPathsTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void failsWithLinuxsErrnoAndChangesNothing(Row row) {
+    void failsWithLinuxsErrnoAndChangesNothing(Row row) throws IOException {
         Fixture fixture = fixture();
         List<PosixObjectInfo> before = virtualizer.list(Optional.empty());
+        byte[] imageBefore = section("p1");
         Errno errno = call(row, fixture);
         assertEquals(row.expected(), errno);
         assertEquals(before, virtualizer.list(Optional.empty()), "a failed call changes nothing");
+        assertArrayEquals(imageBefore, section("p1"), "nothing at all: not a handle, a byte, a time or a table");
+        assertEquals(List.of(), virtualizer.list(Optional.of("p2")));
         assertEquals(9, before.stream().mapToInt(PosixObjectInfo::opens).sum());
+    }
+
+    private byte[] section(String partition) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        virtualizer.checkpoint(new CheckpointContext(partition, "node1", PartitionSpec.DEFAULT, Instant.now()),
+                new IpcCheckpointTest.Output(bytes));
+        return bytes.toByteArray();
     }
 
     @ParameterizedTest(name = "{0}")
