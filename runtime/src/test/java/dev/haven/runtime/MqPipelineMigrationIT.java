@@ -85,6 +85,7 @@ class MqPipelineMigrationIT {
                 assertEquals(first.get("uid"), again.get("uid"));
                 assertEquals(first.get("mode"), again.get("mode"));
                 assertEquals(first.get("msgsize"), again.get("msgsize"));
+                assertEquals(first.get("ctime"), again.get("ctime"), name + ": its creation time");
                 assertNotEquals(listings.get(later - 1).get(name).get("realId"), again.get("realId"),
                         name + ": a new real object on the new node");
             }

@@ -157,14 +157,16 @@ public final class PosixVirtualizer implements KernelExtension<PosixIpc>, Checkp
             IpcPerm perm = object.perm.snapshot();
             if (object instanceof PosixSem sem) {
                 return new PosixObjectInfo(namespace.partition, object.kind(), object.name, object.realId, perm, sem.value,
-                        sem.waiters, 0, 0, opens, unlinked, holders);
+                        sem.waiters, 0, 0, object.ctime, object.mtime, object.lpid, opens, unlinked, holders);
             }
             if (object instanceof PosixMq queue) {
                 return new PosixObjectInfo(namespace.partition, object.kind(), object.name, object.realId, perm, queue.bytes,
-                        queue.curmsgs, queue.maxmsg, queue.msgsize, opens, unlinked, holders);
+                        queue.curmsgs, queue.maxmsg, queue.msgsize, object.ctime, object.mtime, object.lpid, opens, unlinked,
+                        holders);
             }
             return new PosixObjectInfo(namespace.partition, object.kind(), object.name, object.realId, perm,
-                    ((PosixShm) object).bytes.length, mappings, 0, 0, opens, unlinked, holders);
+                    ((PosixShm) object).bytes.length, mappings, 0, 0, object.ctime, object.mtime, object.lpid, opens, unlinked,
+                    holders);
         } finally {
             object.lock.unlock();
         }

@@ -94,7 +94,8 @@ class PosixCheckpointTest {
     /** An info without its real id, to compare what must survive. */
     static PosixObjectInfo virtual(PosixObjectInfo info) {
         return new PosixObjectInfo(info.partition(), info.kind(), info.name(), 0, info.perm(), info.size(), info.count(),
-                info.capacity(), info.msgsize(), info.opens(), info.unlinked(), info.handles());
+                info.capacity(), info.msgsize(), info.ctime(), info.mtime(), info.lpid(), info.opens(), info.unlinked(),
+                info.handles());
     }
 
     @Test
@@ -134,7 +135,7 @@ class PosixCheckpointTest {
         List<PosixObjectInfo> restored = target.list(Optional.of("p1"));
 
         assertEquals(listed.stream().map(PosixCheckpointTest::virtual).toList(), restored.stream().map(PosixCheckpointTest::virtual).toList(),
-                "names, kinds, owners, modes, values, sizes, opens, unlinked flags and handles");
+                "names, kinds, owners, modes, values, sizes, times, last pids, opens, unlinked flags and handles");
         for (int i = 0; i < listed.size(); i++) {
             assertNotEquals(listed.get(i).realId(), restored.get(i).realId());
             assertTrue(restored.get(i).realId() >= 900_000, "a real id of node2: " + restored.get(i));

@@ -85,6 +85,8 @@ class PosixIpcTest {
         assertEquals(Errno.EAGAIN, errno(() -> one.semTrywait(a)));
         two.semPost(b);
         assertEquals(1, one.semGetvalue(a));
+        assertEquals(2, info("p1", "/lock").lpid(), "the last process to change it");
+        assertTrue(info("p1", "/lock").mtime() >= info("p1", "/lock").ctime());
     }
 
     @Test

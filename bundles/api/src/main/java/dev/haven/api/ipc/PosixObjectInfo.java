@@ -15,12 +15,15 @@ import java.util.Objects;
  * @param count processes waiting on the semaphore, messages queued, mappings of the object
  * @param capacity 0, the queue's maxmsg, 0
  * @param msgsize 0, the queue's msgsize, 0
+ * @param ctime when it was created (seconds since the epoch)
+ * @param mtime when its content last changed: send, receive, post, wait, truncate (0 if never)
+ * @param lpid the vpid of the process that changed it last (0 if none)
  * @param opens open handles and mappings
  * @param unlinked unlinked but still open
  * @param handles the virtual handles that reach it, as {@code vpid:handle} (mappings as {@code vpid:@address})
  */
 public record PosixObjectInfo(String partition, String kind, String name, int realId, IpcPerm perm, long size, long count,
-        long capacity, long msgsize, int opens, boolean unlinked, List<String> handles) {
+        long capacity, long msgsize, long ctime, long mtime, int lpid, int opens, boolean unlinked, List<String> handles) {
     public PosixObjectInfo {
         Objects.requireNonNull(name, "name");
         handles = List.copyOf(handles);

@@ -103,6 +103,9 @@ public final class IpcCommands {
                 entry.put("mappings", object.count());
             }
         }
+        entry.put("ctime", object.ctime());
+        entry.put("mtime", object.mtime());
+        entry.put("lastPid", object.lpid());
         entry.put("opens", object.opens());
         entry.put("unlinked", object.unlinked());
         entry.put("handles", object.handles());
