@@ -108,6 +108,25 @@ class MqPipelineMigrationIT {
         assertEquals(0, parts.get("end").size(), "nothing left behind: " + parts.get("end"));
     }
 
+    @Test
+    void ipcrmUnlinksAPosixQueueThatLivesOnForItsHolderAndSaysWhenThereIsNone() throws Exception {
+        Path script = home.resolve("ipcrm.gosh");
+        Files.writeString(script, String.join("\n",
+                "partition:create p1 -n node1",
+                "partition:start p1",
+                "partition:spawn p1 mq-pipeline consumer 10 0 rm",
+                "until { (ipc:ipcs -p p1 --json) contains \"1:3\" } { sleep 1 }",
+                "ipc:ipcrm -p p1 posix-mq /rm-out",
+                "ipc:ipcs -p p1",
+                "ipc:ipcrm -p p1 posix-mq /rm-out", ""));
+        Haven.Run run = Haven.run(home, home, Duration.ofSeconds(60), "run", script.toString());
+        assertEquals(1, run.status(), "the second ipcrm fails: " + run);
+        assertTrue(run.out().contains("posix-mq /rm-out of p1 unlinked"), run.toString());
+        assertTrue(run.out().matches("(?s).*p1\\s+posix-mq\\s+/rm-out\\s+0600 \\(unlinked\\).*1:3.*"),
+                "still there for the consumer that holds it: " + run);
+        assertTrue(run.err().contains("ENOENT"), run.toString());
+    }
+
     /** The JSON printed after each "=== NAME" marker. */
     private static Map<String, JsonNode> parts(String out) throws Exception {
         Map<String, JsonNode> parts = new TreeMap<>();

@@ -294,10 +294,12 @@ final class PosixIpcImpl implements PosixIpc {
         });
     }
 
+    /** glibc's mq_close is close(2): any descriptor, as Linux has it, but not a sem_t. */
     @Override
     public void mqClose(int mqd) {
         caller.call("mq_close", () -> {
-            namespace().close(caller.pid(), mqd, PosixKind.MQ, Errno.EBADF, "mq_close");
+            descriptor(mqd, "mq_close");
+            namespace().close(caller.pid(), mqd, null, Errno.EBADF, "mq_close");
             return null;
         });
     }

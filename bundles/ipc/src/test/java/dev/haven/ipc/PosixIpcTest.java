@@ -226,6 +226,20 @@ class PosixIpcTest {
         assertFalse(node.allocated.containsKey(realId));
     }
 
+    @Test
+    void mqCloseAndCloseAreTheSameCallForAnyDescriptorButNotForASemaphore() {
+        PosixIpc one = process(1);
+        int q = one.mqOpen("/q", O_CREAT | O_RDWR, 0600, null);
+        int fd = one.shmOpen("/m", O_CREAT | O_RDWR, 0600);
+        int s = one.semOpen("/s", O_CREAT, 0600, 0);
+        one.mqClose(fd);
+        one.close(q);
+        assertEquals(Errno.EBADF, errno(() -> one.fstat(fd)));
+        assertEquals(Errno.EBADF, errno(() -> one.mqGetattr(q)));
+        assertEquals(Errno.EBADF, errno(() -> one.mqClose(s)));
+        assertEquals(0, one.semGetvalue(s));
+    }
+
     // ---- shared memory
 
     @Test
