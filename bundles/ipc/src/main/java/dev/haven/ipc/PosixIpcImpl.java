@@ -43,13 +43,14 @@ final class PosixIpcImpl implements PosixIpc {
         if (abstime == null || (negativeIsInvalid && abstime.getEpochSecond() < 0)) {
             throw new KernelException(Errno.EINVAL, call + ": invalid absolute timeout " + abstime);
         }
+        // bounded to a quarter of the long range, so System.nanoTime arithmetic on the deadline never wraps
+        long bound = Long.MAX_VALUE / 4;
         long left;
         try {
-            left = Duration.between(Instant.now(), abstime).toNanos();
+            left = Math.max(-bound, Math.min(bound, Duration.between(Instant.now(), abstime).toNanos()));
         } catch (ArithmeticException far) {
-            left = abstime.isAfter(Instant.now()) ? Long.MAX_VALUE / 2 : Long.MIN_VALUE / 2;
+            left = abstime.isAfter(Instant.now()) ? bound : -bound;
         }
-        left = Math.max(Long.MIN_VALUE / 2, Math.min(Long.MAX_VALUE / 2, left));
         long deadline = System.nanoTime() + left;
         return deadline == 0 ? 1 : deadline;
     }

@@ -84,7 +84,7 @@ final class PosixNamespace {
     }
 
     /**
-     * The shared shape of sem_open, mq_open and shm_open: the handle limits, lookup, O_CREAT and O_EXCL, the
+     * The shared shape of sem_open, mq_open and shm_open: the handle limits first, then lookup, O_CREAT and O_EXCL, the
      * permission check, a new object or the existing one, a new handle (a semaphore already open in the process
      * gives its handle again).
      */
@@ -92,6 +92,8 @@ final class PosixNamespace {
             int requested, String call, Creation creation) {
         // a process's table is kept only once it holds something, so a failed open leaves nothing behind
         Process process = processes.getOrDefault(vpid, new Process());
+        // Linux takes the descriptor before it looks the name up (glibc's sem_open too, even for a semaphore it maps already)
+        checkHandleLimits(process, limits, call);
         PosixObject object = names.get(kind).get(name);
         if (object != null) {
             if ((oflag & (Posix.O_CREAT | Posix.O_EXCL)) == (Posix.O_CREAT | Posix.O_EXCL)) {
@@ -111,12 +113,10 @@ final class PosixNamespace {
                     }
                 }
             }
-            checkHandleLimits(process, limits, call);
         } else {
             if ((oflag & Posix.O_CREAT) == 0) {
                 throw new KernelException(Errno.ENOENT, call + ": there is no " + name + " and O_CREAT was not given");
             }
-            checkHandleLimits(process, limits, call);
             creation.validate();
             int id = objectIds.allocate(VirtualIds.SLOTS, call);
             int realId;

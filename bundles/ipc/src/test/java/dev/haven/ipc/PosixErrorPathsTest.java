@@ -105,6 +105,10 @@ class PosixErrorPathsTest {
                 row("sem_open: 0600 semaphore opened by another user", AS_BOB, (p, f) -> p.semOpen("/s", 0, 0, 0), Errno.EACCES),
                 row("sem_open: O_CREAT of an existing 0600 one by another user", AS_BOB, (p, f) -> p.semOpen("/s", O_CREAT, 0666, 0), Errno.EACCES),
                 row("sem_open: the process's handles at posix.nofile", alice("posix.nofile", 9), (p, f) -> p.semOpen("/new", O_CREAT, 0600, 0), Errno.EMFILE),
+                row("sem_open: the process's handles at posix.nofile, even for a name it holds", alice("posix.nofile", 9),
+                        (p, f) -> p.semOpen("/s", 0, 0, 0), Errno.EMFILE),
+                row("sem_open: the process's handles at posix.nofile before O_EXCL is looked at", alice("posix.nofile", 9),
+                        (p, f) -> p.semOpen("/s", O_CREAT | O_EXCL, 0600, 0), Errno.EMFILE),
                 row("sem_open: the partition's handles at posix.files", new Caller(2, BOB, "p1", Map.of("posix.files", 9L)),
                         (p, f) -> p.semOpen("/new", O_CREAT, 0600, 0), Errno.ENFILE),
                 // sem_wait(3), sem_trywait, sem_timedwait
