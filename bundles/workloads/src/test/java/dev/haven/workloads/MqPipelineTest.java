@@ -146,6 +146,24 @@ class MqPipelineTest {
     }
 
     @Test
+    void twoRestartsFromInsideAReceiveAllowTwoMissingItemsOfDifferentPriorities() {
+        upstream("0", "1", "2", "3", "4", "7");
+        FakeProcess consumer = consumer(8, true, true);
+        consumer.state.put("progress", "[0, 1, 2, 3, 0, 0, 0, 1, 0, 1]");
+        assertEquals(0, new MqPipeline().run(consumer));
+        assertEquals(2L, consumer.state.get("recovered"));
+    }
+
+    @Test
+    void twoMissingItemsOfOnePriorityAreMoreThanRestartsExplain() {
+        upstream("0", "1", "2", "3", "5", "6", "7", "9", "10", "11");
+        FakeProcess consumer = consumer(12, true, true);
+        consumer.state.put("progress", "[0, 1, 2, 3, 0, 0, 0, 1, 0, 1]");
+        assertThrows(KernelException.class, () -> new MqPipeline().run(consumer));
+        assertEquals("END came after 10 of 12 items", consumer.state.get("error"));
+    }
+
+    @Test
     void aMissingItemWithoutARestartFailsTheConsumer() {
         upstream("0", "1", "2", "3", "5", "6", "7");
         FakeProcess consumer = consumer(8, false, true);
