@@ -54,9 +54,17 @@ final class Mapping implements MappedMemory {
         return object;
     }
 
+    /** The caller's buffer must hold the bytes, as a C buffer must be mapped: else EFAULT. */
+    private static void checkBuffer(String call, byte[] buffer, int from, int length) {
+        if (buffer == null || from < 0 || length < 0 || from > buffer.length - length) {
+            throw new KernelException(Errno.EFAULT, call + ": the buffer does not hold " + length + " bytes from " + from);
+        }
+    }
+
     @Override
     public void read(long offset, byte[] into, int from, int length) {
         caller.call("mmap_read", () -> {
+            checkBuffer("mmap_read", into, from, length);
             PosixShm object = enter("mmap_read", offset, length, false);
             try {
                 System.arraycopy(object.bytes, (int) offset, into, from, length);
@@ -70,6 +78,7 @@ final class Mapping implements MappedMemory {
     @Override
     public void write(long offset, byte[] bytes, int from, int length) {
         caller.call("mmap_write", () -> {
+            checkBuffer("mmap_write", bytes, from, length);
             PosixShm object = enter("mmap_write", offset, length, true);
             try {
                 System.arraycopy(bytes, from, object.bytes, (int) offset, length);

@@ -253,6 +253,8 @@ class PosixErrorPathsTest {
                 row("mapped read past the object (SIGBUS)", AS_ALICE, (p, f) -> p.mmap(f.shm(), 8192, PROT_READ).getLong(4096), Errno.EFAULT),
                 row("mapped write to a PROT_READ mapping (SIGSEGV)", AS_ALICE, (p, f) -> p.mmap(f.shm(), 64, PROT_READ).putLong(0, 1), Errno.EACCES),
                 row("mapped negative offset", AS_ALICE, (p, f) -> p.mmap(f.shmRead(), 64, PROT_READ).read(-1, new byte[1], 0, 1), Errno.EFAULT),
+                row("mapped read into a buffer too short", AS_ALICE, (p, f) -> p.mmap(f.shm(), 64, PROT_READ).read(0, new byte[4], 2, 4), Errno.EFAULT),
+                row("mapped write from no buffer", AS_ALICE, (p, f) -> p.mmap(f.shm(), 64, PROT_READ | PROT_WRITE).write(0, null, 0, 1), Errno.EFAULT),
                 row("munmap twice", AS_ALICE, (p, f) -> {
                     var mapping = p.mmap(f.shm(), 64, PROT_READ);
                     mapping.munmap();
