@@ -127,6 +127,26 @@ class MqPipelineMigrationIT {
         assertTrue(run.err().contains("ENOENT"), run.toString());
     }
 
+    @Test
+    void thePartitionSpecLimitsAnUnprivilegedProcessesQueuesAsQueuesMaxDoes() throws Exception {
+        Path script = home.resolve("limits.gosh");
+        Files.writeString(script, String.join("\n",
+                "partition:create p1 -n node1 -l mqueue.queues_max=1",
+                "partition:start p1",
+                // as uid 1000: the partition's superuser would pass the limit, as CAP_SYS_RESOURCE does on Linux
+                "partition:spawn -u 1000 p1 mq-pipeline consumer 5 0 lim",
+                "until { (ipc:ipcs -p p1 --json) contains \"/lim-out\" } { sleep 1 }",
+                "partition:spawn -u 1000 p1 mq-pipeline producer 5 0 lim",
+                "partition:wait -t 30 p1 2",
+                "ipc:ipcs -p p1",
+                "partition:ps p1", ""));
+        Haven.Run run = Haven.run(home, home, Duration.ofSeconds(60), "run", script.toString());
+        assertEquals(0, run.status(), run.toString());
+        assertTrue(run.out().matches("(?s).*\\n2\\s+CRASHED.*"), "the second queue is one too many: " + run);
+        assertTrue(run.out().contains("/lim-out") && !run.out().contains("/lim-in"), run.toString());
+        assertTrue(run.out().contains("ENOSPC: mq_open: the partition has 1 queues, its limit (mqueue.queues_max)"), run.toString());
+    }
+
     /** The JSON printed after each "=== NAME" marker. */
     private static Map<String, JsonNode> parts(String out) throws Exception {
         Map<String, JsonNode> parts = new TreeMap<>();
