@@ -60,7 +60,7 @@ abstract class IpcObject {
                 lock.lock();
             }
         }
-        return inTime || System.nanoTime() < deadlineNanos;
+        return inTime || System.nanoTime() - deadlineNanos < 0;
     }
 
     /** Waiters woken by IPC_RMID fail with EIDRM, as Linux's do. */

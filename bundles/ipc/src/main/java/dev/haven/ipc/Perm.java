@@ -52,9 +52,14 @@ final class Perm {
         }
     }
 
+    /** Whether the caller is the owner, the creator or privileged: who may IPC_SET, IPC_RMID or unlink. */
+    boolean owns(Credentials caller) {
+        return caller.privileged() || caller.uid() == uid || caller.uid() == cuid;
+    }
+
     /** IPC_SET and IPC_RMID: the owner, the creator or a privileged caller. */
     void checkOwner(Credentials caller, String call) {
-        if (!caller.privileged() && caller.uid() != uid && caller.uid() != cuid) {
+        if (!owns(caller)) {
             throw new KernelException(Errno.EPERM, call + ": uid " + caller.uid() + " is neither owner nor creator");
         }
     }

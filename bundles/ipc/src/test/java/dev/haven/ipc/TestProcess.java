@@ -63,7 +63,12 @@ final class TestProcess implements SystemCalls {
         this.credentials = credentials;
         this.node = node;
         this.limits = limits;
-        this.ipc = virtualizer.bind(this);
+        this.ipc = virtualizer == null ? null : virtualizer.bind(this);
+    }
+
+    /** This process's POSIX IPC calls, through the given virtualizer. */
+    dev.haven.api.ipc.PosixIpc posix(PosixVirtualizer virtualizer) {
+        return virtualizer.bind(this);
     }
 
     public String partition() {

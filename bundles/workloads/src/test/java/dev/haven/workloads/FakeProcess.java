@@ -24,6 +24,8 @@ final class FakeProcess implements ProcessContext, PartitionKernel, SavedState {
     final Map<String, Object> state = new TreeMap<>();
     Duration slept = Duration.ZERO;
     boolean resumed;
+    /** Kernel extensions this process is given, by type; others are ENOSYS. */
+    final Map<Class<?>, Object> extensions = new java.util.HashMap<>();
 
     FakeProcess(String... args) {
         this.args = List.of(args);
@@ -69,6 +71,9 @@ final class FakeProcess implements ProcessContext, PartitionKernel, SavedState {
     }
 
     public <T> T extension(Class<T> type) {
+        if (extensions.containsKey(type)) {
+            return type.cast(extensions.get(type));
+        }
         throw new KernelException(Errno.ENOSYS, type.getSimpleName() + " is not provided in this test");
     }
 
