@@ -23,10 +23,10 @@ import dev.haven.api.partition.PartitionState;
  */
 public final class BenchPartition {
     private final Partition partition;
-    private final KernelExtension<?> extension;
+    private final List<KernelExtension<?>> extensions;
 
-    public BenchPartition(String name, KernelExtension<?> extension) {
-        this.extension = extension;
+    public BenchPartition(String name, KernelExtension<?>... extensions) {
+        this.extensions = List.of(extensions);
         this.partition = new Partition(name, "node1", new PartitionSpec(true, Map.of()), PartitionState.ACTIVE, Optional.empty());
         partition.attach(new BenchLease(name), new BenchNode());
     }
@@ -36,7 +36,8 @@ public final class BenchPartition {
         KernelProcess process = new KernelProcess(partition, partition.allocateVpid(), 1000 + partition.peekNextVpid(),
                 "bench", List.of(), Credentials.ROOT, Instant.now(), new ProcessSavedState(1 << 20), false);
         partition.add(process);
-        return new ProcessKernel(process, type -> type == extension.type() ? Optional.of(extension) : Optional.empty());
+        return new ProcessKernel(process, type -> extensions.stream().filter(extension -> extension.type() == type).findFirst()
+                .map(extension -> (KernelExtension<?>) extension));
     }
 
     /** Real ids from a counter, as the simulated firmware's node kernel hands them out. */

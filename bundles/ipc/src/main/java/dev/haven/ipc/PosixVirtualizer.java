@@ -54,6 +54,10 @@ public final class PosixVirtualizer implements KernelExtension<PosixIpc>, Checkp
 
     /** The partition's namespace, created on its first call; a namespace of an earlier node boot is replaced. */
     PosixNamespace namespace(SystemCalls caller) {
+        PosixNamespace current = namespaces.get(caller.partition());
+        if (current != null && current.node == caller.node()) {
+            return current;
+        }
         return namespaces.compute(caller.partition(), (name, existing) -> existing != null && existing.node == caller.node()
                 ? existing : new PosixNamespace(name, caller.node()));
     }
