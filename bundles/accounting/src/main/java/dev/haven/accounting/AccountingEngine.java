@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -302,7 +303,13 @@ public final class AccountingEngine implements AccountingService, UsageSink, Che
         Engine engine = engine(name, false);
         tickAll(false);
         if (engine == global) {
-            return new LinkedHashMap<>(global.totals());
+            // partitions by name, then the node's own use
+            Map<String, Usage> byScope = new LinkedHashMap<>();
+            Map<String, Usage> all = new TreeMap<>(global.totals());
+            Usage node = all.remove(AccountingRecord.NODE);
+            byScope.putAll(all);
+            byScope.put(AccountingRecord.NODE, node == null ? Usage.NONE : node);
+            return byScope;
         }
         return Map.of(name, engine.totals(name));
     }
@@ -320,11 +327,6 @@ public final class AccountingEngine implements AccountingService, UsageSink, Che
     @Override
     public List<AccountingFile> files() {
         return files.list();
-    }
-
-    /** Whether the no-free-file alert is up. */
-    public boolean alert() {
-        return files.alert();
     }
 
     @Override

@@ -207,7 +207,7 @@ final class AcctFiles {
             active.end = HEADER;
             active.records = 0;
             writeHeader(active);
-            LOG.log(Level.INFO, "accounting now writes to " + active.path);
+            LOG.log(Level.DEBUG, "accounting now writes to " + active.path);
         }
         ByteBuffer frame = ByteBuffer.allocate(FRAME + payload.length);
         CRC32C crc = new CRC32C();
@@ -226,11 +226,6 @@ final class AcctFiles {
         active.end = at + frame.limit();
         active.records++;
         return true;
-    }
-
-    /** Whether the alert is up: every file is FULL. */
-    synchronized boolean alert() {
-        return active == null && files.stream().noneMatch(file -> file.state == State.FREE) && alerted;
     }
 
     synchronized void force() throws IOException {
