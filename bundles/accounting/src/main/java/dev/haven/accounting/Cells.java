@@ -41,11 +41,23 @@ final class Cells {
 
     private final long[] amounts = new long[RESOURCES];
     private final Map<String, Count> calls = new ConcurrentHashMap<>();
+    /**
+     * The writer's own shortcut to the counts: call names are string constants, so the same instance comes back
+     * and a slot picked by its (cached) hash usually holds it. Only the writer thread touches these arrays.
+     */
+    private final String[] cachedNames = new String[CACHE];
+    private final Count[] cachedCounts = new Count[CACHE];
+    private static final int CACHE = 16;
 
     void call(String name) {
-        Count count = calls.get(name);
-        if (count == null) {
+        int slot = name.hashCode() & (CACHE - 1);
+        Count count;
+        if (cachedNames[slot] == name) {
+            count = cachedCounts[slot];
+        } else {
             count = calls.computeIfAbsent(name, key -> new Count());
+            cachedCounts[slot] = count;
+            cachedNames[slot] = name;
         }
         count.increment();
     }

@@ -4,6 +4,8 @@ import static dev.haven.api.ipc.Ipc.IPC_CREAT;
 import static dev.haven.api.ipc.Ipc.IPC_PRIVATE;
 import static dev.haven.api.ipc.Ipc.IPC_RMID;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.List;
 
@@ -20,15 +22,17 @@ import dev.haven.api.workload.Workload;
  * A System V IPC loop whose use is known exactly, for accounting tests and the IPC benchmarks:
  * <ul>
  * <li>{@code msg COUNT [SIZE (64)]}: a private queue; COUNT times msgsnd then msgrcv of SIZE bytes; the queue is
- * removed. Kernel calls: msgget, COUNT msgsnd, COUNT msgrcv, msgctl and two state_put.</li>
+ * removed. Kernel calls: msgget, COUNT msgsnd, COUNT msgrcv, msgctl and three state_put.</li>
  * <li>{@code sem COUNT}: a private semaphore; COUNT times semop +1 then semop -1; the set is removed.
- * Kernel calls: semget, 2×COUNT semop, semctl and two state_put.</li>
+ * Kernel calls: semget, 2×COUNT semop, semctl and three state_put.</li>
  * <li>{@code shm BYTES}: a private segment of BYTES, held (sleeping) until the process is killed.</li>
  * </ul>
- * The loop's time is stored as {@code ns} and its iterations as {@code ops} in the saved state; exit 0.
+ * The loop's elapsed time is stored as {@code ns}, its thread's CPU time as {@code cpu} and its iterations as
+ * {@code ops} in the saved state; exit 0.
  */
 @Component
 public final class IpcLoop implements Workload {
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     @Override
     public String name() {
@@ -49,6 +53,7 @@ public final class IpcLoop implements Workload {
         SysVIpc ipc = context.kernel().extension(SysVIpc.class);
         long count = Arguments.positiveLong(args.get(1), args.get(0).equals("shm") ? "BYTES" : "COUNT");
         long begin = System.nanoTime();
+        long cpuBegin = THREADS.getCurrentThreadCpuTime();
         switch (args.get(0)) {
             case "msg" -> {
                 int size = args.size() == 3 ? (int) Arguments.nonNegativeLong(args.get(2), "SIZE") : 64;
@@ -79,7 +84,9 @@ public final class IpcLoop implements Workload {
             default -> throw new KernelException(Errno.EINVAL, "ipcloop: unknown mode '" + args.get(0) + "'; use msg, sem or shm");
         }
         long elapsed = System.nanoTime() - begin;
+        long cpu = THREADS.getCurrentThreadCpuTime() - cpuBegin;
         context.state().putLong("ns", elapsed);
+        context.state().putLong("cpu", cpu);
         context.state().putLong("ops", count);
         return 0;
     }
