@@ -82,7 +82,7 @@ class AccountingIT {
                 "partition:spawn p1 ticker 50",
                 "partition:wait p1 1",
                 "partition:wait p2 1",
-                "until { (acct:report p2 --by interval --json) contains \"\\\"shm.resident\\\" : 65536\" } { sleep 200 }",
+                "until { (acct:report p2 --by interval --json) contains \"\\\"shm.resident\\\" : 65536\" } { sleep 1 }",
                 "echo \"==before==\"",
                 "acct:report p1 --json",
                 "partition:migrate p1 node3",
@@ -182,5 +182,41 @@ class AccountingIT {
         JsonNode restarted = JSON.readTree(again.out().substring(again.out().indexOf('{'))).path("totals").path("p1");
         assertEquals(2500, restarted.path("ipc.msgs.out").asLong(), again.out());
         assertEquals(p1.path("calls"), restarted.path("calls"));
+    }
+
+    @Test
+    void aFailoverIsCountedAndTheProcessLostWithItsNodeIsFlagged() throws Exception {
+        Path script = home.resolve("failover.gosh");
+        Files.writeString(script, String.join("\n",
+                "acct:on p1",
+                "partition:create p1 -n node1",
+                "partition:start p1",
+                "partition:spawn p1 ticker 50",
+                "ha:policy p1 --cfi node2 --bfi node3 --window 60s --checkpoint-every 300ms --keep 2",
+                "ha:enable p1",
+                "until { (ha:status --json) contains \"\\\"lastImage\\\" : \\\"p1\" } { sleep 1 }",
+                "node:crash node1",
+                "until { (acct:report p1 --json) contains \"\\\"failovers\\\" : 1\" } { sleep 1 }",
+                "until { (acct:report p1 --by process --json) contains \"LOST\" } { sleep 1 }",
+                "echo \"==p1==\"",
+                "acct:report p1 --json",
+                "echo \"==proc==\"",
+                "acct:report p1 --by process --json", ""));
+        Haven.Run run = Haven.run(home, home, Duration.ofSeconds(120), "run", script.toString());
+        assertEquals(0, run.status(), run.toString());
+        Map<String, JsonNode> out = sections(run.out());
+        JsonNode p1 = out.get("p1").path("totals").path("p1");
+        assertEquals(1, p1.path("failovers").asLong(), run.out());
+        assertEquals(1, p1.path("restarts").asLong(), "the HA manager's restart on node2");
+        assertTrue(p1.path("checkpoints").asLong() >= 2, "the boot image and at least one consistency image");
+        List<JsonNode> lost = new ArrayList<>();
+        out.get("proc").forEach(record -> {
+            if (record.path("status").asText().equals("LOST")) {
+                lost.add(record);
+            }
+        });
+        assertEquals(1, lost.size(), out.get("proc").toString());
+        assertEquals("F", lost.get(0).path("flag").asText());
+        assertEquals("node1", lost.get(0).path("node").asText());
     }
 }

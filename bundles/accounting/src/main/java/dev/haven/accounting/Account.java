@@ -50,14 +50,14 @@ final class Account {
         return live.isEmpty();
     }
 
-    private Tally raw(ToLongFunction<Resource> gauges) {
+    private Tally raw(long[] levels) {
         Tally raw = ended.copy();
         for (ProcessMeterImpl meter : live) {
             raw.addAll(meter.sample());
         }
         for (Resource resource : Resource.values()) {
             if (resource.gauge()) {
-                raw.amounts[resource.ordinal()] = gauges.applyAsLong(resource);
+                raw.amounts[resource.ordinal()] = levels[resource.ordinal()];
             }
         }
         return raw;
@@ -67,8 +67,19 @@ final class Account {
     record Interval(Instant from, Instant to, Tally used) {
     }
 
-    synchronized Interval tick(Instant now, ToLongFunction<Resource> gauges) {
-        Tally current = raw(gauges);
+    /** Gauges are sampled before the account is locked: they take their subsystems' locks. */
+    Interval tick(Instant now, ToLongFunction<Resource> gauges) {
+        long[] levels = new long[Resource.values().length];
+        for (Resource resource : Resource.values()) {
+            if (resource.gauge()) {
+                levels[resource.ordinal()] = gauges.applyAsLong(resource);
+            }
+        }
+        return tick(now, levels);
+    }
+
+    private synchronized Interval tick(Instant now, long[] levels) {
+        Tally current = raw(levels);
         Interval interval = new Interval(lastAt, now, current.since(last));
         last = current;
         lastAt = now;

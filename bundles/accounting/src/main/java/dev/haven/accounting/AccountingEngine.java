@@ -122,12 +122,16 @@ public final class AccountingEngine implements AccountingService, UsageSink, Che
         this.settings = directory.resolve("settings.properties");
         Properties saved = loadSettings();
         this.instance = saved.getProperty("instance", UUID.randomUUID().toString());
-        this.interval = Duration.ofSeconds(Long.parseLong(saved.getProperty("interval", Long.toString(defaultInterval.toSeconds()))));
+        this.interval = savedInterval(saved.getProperty("interval"), defaultInterval);
         for (String key : saved.stringPropertyNames()) {
             if (key.startsWith("engine.")) {
                 String[] value = saved.getProperty(key).split(";", 2);
-                Engine engine = engine(key.substring("engine.".length()), true);
-                engine.set(value[0].equals("on"), value.length > 1 ? Resource.parse(value[1]) : EnumSet.allOf(Resource.class));
+                try {
+                    Engine engine = engine(key.substring("engine.".length()), true);
+                    engine.set(value[0].equals("on"), value.length > 1 ? Resource.parse(value[1]) : EnumSet.allOf(Resource.class));
+                } catch (IllegalArgumentException e) {
+                    LOG.log(Level.WARNING, "skipped the saved accounting setting " + key + ": " + e.getMessage());
+                }
             }
         }
         continueTotals();
@@ -142,6 +146,22 @@ public final class AccountingEngine implements AccountingService, UsageSink, Che
             schedule();
             saveSettings();
         }
+    }
+
+    private static Duration savedInterval(String seconds, Duration defaultInterval) {
+        if (defaultInterval.compareTo(MIN_INTERVAL) < 0 || defaultInterval.compareTo(MAX_INTERVAL) > 0) {
+            throw new IllegalArgumentException("interval_s must be 1 to 86400 seconds, not " + defaultInterval.toSeconds());
+        }
+        try {
+            Duration saved = seconds == null ? defaultInterval : Duration.ofSeconds(Long.parseLong(seconds));
+            if (saved.compareTo(MIN_INTERVAL) >= 0 && saved.compareTo(MAX_INTERVAL) <= 0) {
+                return saved;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        LOG.log(Level.WARNING, "the saved accounting interval '" + seconds + "' is not 1 s to 1 day; using " + defaultInterval);
+        return defaultInterval;
     }
 
     private static Path home(BundleContext context) {
@@ -402,6 +422,9 @@ public final class AccountingEngine implements AccountingService, UsageSink, Che
                 tick(account, Instant.now());
             }
             if (own == null) {
+                if (!enabled && totals.isEmpty()) {
+                    return;
+                }
                 own = engine(partition, true);
             }
             own.set(enabled, resources.isEmpty() ? EnumSet.allOf(Resource.class) : resources);

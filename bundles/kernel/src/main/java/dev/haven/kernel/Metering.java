@@ -1,5 +1,6 @@
 package dev.haven.kernel;
 
+import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
@@ -10,12 +11,15 @@ import dev.haven.api.accounting.UsageSink;
 import dev.haven.api.checkpoint.CheckpointResult;
 import dev.haven.api.checkpoint.MigrationResult;
 import dev.haven.api.checkpoint.RestartResult;
+import dev.haven.api.partition.ProcessStatus;
 
 /**
  * The kernel's side of accounting: reports to the {@link UsageSink} if one is installed and nothing otherwise.
- * Kept apart so the process runner and the checkpoint service each need one line.
+ * Kept apart so the process runner and the checkpoint service each need one line. A failing sink is logged and
+ * never fails a process, a checkpoint or a restart.
  */
 final class Metering {
+    private static final System.Logger LOG = System.getLogger(Metering.class.getName());
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Supplier<UsageSink> sink;
@@ -31,18 +35,36 @@ final class Metering {
             return ProcessMeter.NONE;
         }
         Partition partition = process.partition();
-        return current.processStarted(partition.name(), partition.node(), process.vpid(), process.workload(), process.started());
+        try {
+            return current.processStarted(partition.name(), partition.node(), process.vpid(), process.workload(),
+                    process.started());
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "accounting failed at the start of process " + process.vpid() + " of " + partition.name(), e);
+            return ProcessMeter.NONE;
+        }
     }
 
-    /** The CPU time of the calling thread, or 0 where the JVM cannot measure it. */
-    static long threadCpu() {
-        return THREADS.isCurrentThreadCpuTimeSupported() ? Math.max(0, THREADS.getCurrentThreadCpuTime()) : 0;
+    /** Called on the process's own thread as it ends, with the thread's CPU time. */
+    static void ended(ProcessMeter meter, ProcessStatus end) {
+        try {
+            meter.ended(end, THREADS.isCurrentThreadCpuTimeSupported() ? Math.max(0, THREADS.getCurrentThreadCpuTime()) : 0);
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "accounting failed at the end of a process", e);
+        }
+    }
+
+    private static void report(String what, Runnable call) {
+        try {
+            call.run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "accounting failed to record " + what, e);
+        }
     }
 
     CheckpointResult checkpointed(String partition, CheckpointResult result) {
         UsageSink current = sink.get();
         if (current != null) {
-            current.checkpointed(partition, result.freezeTime(), result.image().size());
+            report("a checkpoint of " + partition, () -> current.checkpointed(partition, result.freezeTime(), result.image().size()));
         }
         return result;
     }
@@ -50,7 +72,7 @@ final class Metering {
     RestartResult restarted(RestartResult result) {
         UsageSink current = sink.get();
         if (current != null) {
-            current.restarted(result.partition().name());
+            report("a restart of " + result.partition().name(), () -> current.restarted(result.partition().name()));
         }
         return result;
     }
@@ -59,8 +81,10 @@ final class Metering {
     MigrationResult migrated(MigrationResult result) {
         UsageSink current = sink.get();
         if (current != null) {
-            current.checkpointed(result.partition(), result.freezeTime(), result.image().size());
-            current.restarted(result.partition());
+            report("a migration of " + result.partition(), () -> {
+                current.checkpointed(result.partition(), result.freezeTime(), result.image().size());
+                current.restarted(result.partition());
+            });
         }
         return result;
     }

@@ -530,7 +530,7 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
         if (kernel != null) {
             kernel.release(dev.haven.api.firmware.IdSpace.PID, process.realPid());
         }
-        meter.ended(end, Metering.threadCpu());
+        Metering.ended(meter, end);
         process.ended(end, exit, error);
         ProcessInfo info = process.info();
         for (PartitionListener listener : listeners) {

@@ -111,16 +111,16 @@ public final class AcctCommands {
             @Descriptor("print CSV") @Parameter(names = "--csv", presentValue = "true", absentValue = "false") boolean csv,
             @Descriptor("the partition (the global engine when absent)") String... partition) {
         if (json && csv) {
-            throw new IllegalArgumentException("acct:report: choose --json or --csv, not both");
+            throw new IllegalArgumentException("choose --json or --csv, not both");
         }
         if (!since.isEmpty() && by.isEmpty()) {
-            throw new IllegalArgumentException("acct:report: --since applies to records: add --by process or --by interval");
+            throw new IllegalArgumentException("--since applies to records: add --by process or --by interval");
         }
         String engine = engine(partition);
         return switch (by) {
             case "" -> totals(engine, json, csv);
             case "process", "interval" -> records(engine, by, since.isEmpty() ? Instant.EPOCH : since(since), json, csv);
-            default -> throw new IllegalArgumentException("acct:report: --by must be process or interval, not '" + by + "'");
+            default -> throw new IllegalArgumentException("--by must be process or interval, not '" + by + "'");
         };
     }
 
