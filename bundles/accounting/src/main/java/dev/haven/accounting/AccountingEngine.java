@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -30,9 +29,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
-
-import javax.management.JMException;
-import javax.management.ObjectName;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -135,7 +131,7 @@ public final class AccountingEngine implements AccountingService, UsageSink, Che
             }
         }
         continueTotals();
-        this.processCpu = processCpu();
+        this.processCpu = global.enabled() ? processCpu() : 0;
         this.worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "haven-acct");
             thread.setDaemon(true);
@@ -527,15 +523,12 @@ public final class AccountingEngine implements AccountingService, UsageSink, Che
         return level;
     }
 
-    /** The runtime's CPU time (every thread, living or gone), or 0 where the platform does not tell. */
+    /**
+     * The runtime's CPU time (every thread, living or gone), or 0 where the platform does not tell. Not through
+     * JMX: starting the platform MBean server would cost every runtime launch a good part of a second.
+     */
     private static long processCpu() {
-        try {
-            Object value = ManagementFactory.getPlatformMBeanServer()
-                    .getAttribute(new ObjectName("java.lang:type=OperatingSystem"), "ProcessCpuTime");
-            return value instanceof Long cpu && cpu > 0 ? cpu : 0;
-        } catch (JMException | RuntimeException e) {
-            return 0;
-        }
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
     }
 
     private void schedule() {
