@@ -3,7 +3,6 @@ package dev.haven.kernel;
 import java.lang.System.Logger.Level;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.time.Duration;
 import java.util.function.Supplier;
 
 import dev.haven.api.accounting.ProcessMeter;
