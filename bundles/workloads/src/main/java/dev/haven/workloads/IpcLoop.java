@@ -47,16 +47,18 @@ public final class IpcLoop implements Workload {
     @Override
     public int run(ProcessContext context) {
         List<String> args = context.args();
-        if (args.size() < 2 || args.size() > 3 || args.size() == 3 && !args.get(0).equals("msg")) {
+        boolean valid = args.size() == 2 && List.of("msg", "sem", "shm").contains(args.get(0))
+                || args.size() == 3 && args.get(0).equals("msg");
+        if (!valid) {
             throw new KernelException(Errno.EINVAL, "ipcloop needs msg COUNT [SIZE] | sem COUNT | shm BYTES, not " + args);
         }
-        SysVIpc ipc = context.kernel().extension(SysVIpc.class);
         long count = Arguments.positiveLong(args.get(1), args.get(0).equals("shm") ? "BYTES" : "COUNT");
+        int size = args.size() == 3 ? (int) Math.min(Integer.MAX_VALUE, Arguments.nonNegativeLong(args.get(2), "SIZE")) : 64;
+        SysVIpc ipc = context.kernel().extension(SysVIpc.class);
         long begin = System.nanoTime();
         long cpuBegin = THREADS.getCurrentThreadCpuTime();
         switch (args.get(0)) {
             case "msg" -> {
-                int size = args.size() == 3 ? (int) Arguments.nonNegativeLong(args.get(2), "SIZE") : 64;
                 byte[] data = new byte[size];
                 int queue = ipc.msgget(IPC_PRIVATE, IPC_CREAT | 0600);
                 for (long i = 0; i < count; i++) {

@@ -45,7 +45,9 @@ public interface AccountingService {
 
     /**
      * An engine's accumulated totals by scope: a partition's engine has one scope, itself; the global engine has
-     * one per partition it saw and {@link AccountingRecord#NODE}. Includes use up to this moment.
+     * one per partition it saw and {@link AccountingRecord#NODE}. Closes the current interval first (as {@link #flush}
+     * does, without waiting for the files), so the totals include use up to this moment and every engine's totals
+     * come from the same sample.
      *
      * @throws IllegalArgumentException if there is no such engine
      */
