@@ -1,5 +1,6 @@
 package dev.haven.accounting;
 
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.Map;
 import java.util.Set;
@@ -43,7 +44,7 @@ final class Engine {
     }
 
     void set(boolean on, Set<Resource> selected) {
-        resources = Set.copyOf(EnumSet.copyOf(selected));
+        resources = Collections.unmodifiableSet(EnumSet.copyOf(selected));
         enabled = on;
     }
 
