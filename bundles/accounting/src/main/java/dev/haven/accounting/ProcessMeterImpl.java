@@ -42,9 +42,10 @@ final class ProcessMeterImpl implements ProcessMeter {
         }
     }
 
+    /** A gauge given here is harmless: its level is always replaced by the gauges' sample at each tick. */
     @Override
     public void add(Resource resource, long amount) {
-        if (account.metering && !resource.gauge()) {
+        if (account.metering) {
             cells.add(resource, amount);
         }
     }
