@@ -36,6 +36,7 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
+import dev.haven.api.accounting.UsageSink;
 import dev.haven.api.checkpoint.CheckpointOptions;
 import dev.haven.api.checkpoint.CheckpointService;
 import dev.haven.api.checkpoint.ImageInfo;
@@ -109,6 +110,10 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile FirmwareDriver firmware;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile UsageSink usage;
 
     private ServiceRegistration<PartitionListener> listener;
 
@@ -327,6 +332,10 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
                         + Path.of(image.get()).getFileName());
                 log.add(partition, Kind.RECOVERED, partition + " is active on " + target.get() + ", "
                         + Duration.between(detected, active).toMillis() + " ms after the failure was detected");
+                UsageSink accounting = usage;
+                if (accounting != null) {
+                    accounting.failedOver(partition);
+                }
                 return;
             }
         } finally {

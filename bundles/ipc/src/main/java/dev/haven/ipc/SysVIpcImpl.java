@@ -2,6 +2,7 @@ package dev.haven.ipc;
 
 import java.time.Duration;
 
+import dev.haven.api.accounting.Resource;
 import dev.haven.api.ipc.Ipc;
 import dev.haven.api.ipc.Message;
 import dev.haven.api.ipc.MsqidDs;
@@ -45,6 +46,8 @@ final class SysVIpcImpl implements SysVIpc {
                         + " is more than msgmax " + limits.msgmax());
             }
             namespace().queue(msqid, "msgsnd").send(caller, mtype, mtext, msgflg);
+            caller.usage(Resource.IPC_MSGS_OUT, 1);
+            caller.usage(Resource.IPC_BYTES_OUT, mtext.length);
             return null;
         });
     }
@@ -55,7 +58,10 @@ final class SysVIpcImpl implements SysVIpc {
             if (msgsz < 0) {
                 throw new KernelException(Errno.EINVAL, "msgrcv: msgsz must not be negative: " + msgsz);
             }
-            return namespace().queue(msqid, "msgrcv").receive(caller, msgsz, msgtyp, msgflg);
+            Message message = namespace().queue(msqid, "msgrcv").receive(caller, msgsz, msgtyp, msgflg);
+            caller.usage(Resource.IPC_MSGS_IN, 1);
+            caller.usage(Resource.IPC_BYTES_IN, message.data().length);
+            return message;
         });
     }
 

@@ -24,6 +24,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
+import dev.haven.api.accounting.ProcessMeter;
+import dev.haven.api.accounting.UsageSink;
 import dev.haven.api.checkpoint.CheckpointOptions;
 import dev.haven.api.checkpoint.CheckpointParticipant;
 import dev.haven.api.checkpoint.CheckpointResult;
@@ -84,6 +86,11 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile ImageStore images;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile UsageSink usage;
+    private final Metering metering = new Metering(() -> usage);
+
     @Activate
     public PartitionManagerImpl(BundleContext context, KernelConfig config) {
         this(HavenHome.of(context), config);
@@ -112,6 +119,11 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
     /** For tests: the image store in use. */
     void setImageStore(ImageStore store) {
         this.images = store;
+    }
+
+    /** For tests: the accounting engine in use. */
+    void setUsageSink(UsageSink sink) {
+        this.usage = sink;
     }
 
     @Deactivate
@@ -177,17 +189,17 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
 
     @Override
     public CheckpointResult checkpoint(String partition, CheckpointOptions options) {
-        return checkpoints.checkpoint(partition, options);
+        return metering.checkpointed(partition, checkpoints.checkpoint(partition, options));
     }
 
     @Override
     public RestartResult restart(String image, RestartOptions options) {
-        return checkpoints.restart(image, options);
+        return metering.restarted(checkpoints.restart(image, options));
     }
 
     @Override
     public MigrationResult migrate(String partition, String node, ProgressListener progress) {
-        return checkpoints.migrate(partition, node, progress);
+        return metering.migrated(checkpoints.migrate(partition, node, progress));
     }
 
     // ---- PartitionManager
@@ -503,8 +515,9 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
         ProcessStatus end;
         Integer exit = null;
         String error = null;
+        ProcessMeter meter = metering.start(process);
         try {
-            exit = workload.run(new ProcessKernel(process, this::extension)) & 0xff;
+            exit = workload.run(new ProcessKernel(process, this::extension, meter)) & 0xff;
             end = ProcessStatus.EXITED;
         } catch (ProcessTermination termination) {
             end = termination.status();
@@ -517,6 +530,7 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
         if (kernel != null) {
             kernel.release(dev.haven.api.firmware.IdSpace.PID, process.realPid());
         }
+        Metering.ended(meter, end);
         process.ended(end, exit, error);
         ProcessInfo info = process.info();
         for (PartitionListener listener : listeners) {

@@ -10,6 +10,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
+import dev.haven.api.accounting.ProcessMeter;
+import dev.haven.api.accounting.Resource;
 import dev.haven.api.firmware.NodeKernel;
 import dev.haven.api.kernel.Credentials;
 import dev.haven.api.kernel.Errno;
@@ -32,9 +34,11 @@ final class ProcessKernel implements PartitionKernel, ProcessContext, SavedState
     private final Map<Class<?>, Object> bound = new HashMap<>();
     /** How deep the process is in kernel calls: a subsystem's call inside a call is not admitted twice. Thread-confined. */
     private int depth;
+    private final ProcessMeter meter;
 
-    ProcessKernel(KernelProcess process, Function<Class<?>, Optional<KernelExtension<?>>> extensions) {
+    ProcessKernel(KernelProcess process, Function<Class<?>, Optional<KernelExtension<?>>> extensions, ProcessMeter meter) {
         this.process = process;
+        this.meter = meter;
         this.gate = process.partition().gate();
         this.extensions = extensions;
     }
@@ -45,6 +49,7 @@ final class ProcessKernel implements PartitionKernel, ProcessContext, SavedState
             return body.get();
         }
         gate.enter(process, name);
+        meter.kernelCall(name);
         depth++;
         try {
             return body.get();
@@ -76,6 +81,11 @@ final class ProcessKernel implements PartitionKernel, ProcessContext, SavedState
     @Override
     public long limit(String name, long defaultValue) {
         return process.partition().spec().limit(name, defaultValue);
+    }
+
+    @Override
+    public void usage(Resource resource, long amount) {
+        meter.add(resource, amount);
     }
 
     @Override

@@ -122,7 +122,7 @@ class FreezeGateTest {
     @Test
     void sleepingCallIsWokenByFreezeHeldAtTheGateAndRestartedAfterThaw() throws Exception {
         KernelProcess process = process(1);
-        ProcessKernel kernel = new ProcessKernel(process, type -> java.util.Optional.empty());
+        ProcessKernel kernel = new ProcessKernel(process, type -> java.util.Optional.empty(), dev.haven.api.accounting.ProcessMeter.NONE);
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread sleeper = inThread(process, () -> {
             try {

@@ -60,4 +60,11 @@ class WorkloadsTest {
         assertTrue(missing.getMessage().contains("SysVIpc"), missing.getMessage());
         assertEquals(Errno.EINVAL, assertThrows(KernelException.class, () -> new Kv().run(new FakeProcess())).errno());
     }
+
+    @ParameterizedTest(name = "ipcloop {0} fails with EINVAL")
+    @CsvSource(delimiter = '|', value = { "msg", "disk 5", "msg 0", "sem x", "sem 5 6", "shm -1", "msg 5 -2", "msg 5 64 1" })
+    void ipcloopRefusesBadArgumentsAsEinvalBeforeAnyCall(String args) {
+        FakeProcess process = new FakeProcess(args.split(" "));
+        assertEquals(Errno.EINVAL, assertThrows(KernelException.class, () -> new IpcLoop().run(process)).errno());
+    }
 }

@@ -2,6 +2,7 @@ package dev.haven.api.kernel;
 
 import java.util.function.Supplier;
 
+import dev.haven.api.accounting.Resource;
 import dev.haven.api.firmware.NodeKernel;
 
 import org.osgi.annotation.versioning.ProviderType;
@@ -44,4 +45,11 @@ public interface SystemCalls {
      * Throws the process's termination if it was killed while waiting.
      */
     void unpark();
+
+    /**
+     * Reports that the calling process used {@code amount} of a counter resource (message bytes, STREAMS and pty
+     * traffic), for accounting. Cheap, and a no-op when no accounting is installed or enabled.
+     */
+    default void usage(Resource resource, long amount) {
+    }
 }
