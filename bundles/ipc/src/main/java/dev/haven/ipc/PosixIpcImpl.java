@@ -3,6 +3,7 @@ package dev.haven.ipc;
 import java.time.Duration;
 import java.time.Instant;
 
+import dev.haven.api.accounting.Resource;
 import dev.haven.api.ipc.MappedMemory;
 import dev.haven.api.ipc.MqAttr;
 import dev.haven.api.ipc.MqMessage;
@@ -233,6 +234,8 @@ final class PosixIpcImpl implements PosixIpc {
                         + " mq_msgsize " + queue.msgsize);
             }
             queue.send(caller, call, message, priority, handle.nonblock, deadline);
+            caller.usage(Resource.IPC_MSGS_OUT, 1);
+            caller.usage(Resource.IPC_BYTES_OUT, message.length);
             return null;
         });
     }
@@ -259,7 +262,10 @@ final class PosixIpcImpl implements PosixIpc {
                 throw new KernelException(Errno.EMSGSIZE, call + ": msg_len " + msgLen + " is less than the queue's"
                         + " mq_msgsize " + queue.msgsize);
             }
-            return queue.receive(caller, call, handle.nonblock, deadline);
+            MqMessage received = queue.receive(caller, call, handle.nonblock, deadline);
+            caller.usage(Resource.IPC_MSGS_IN, 1);
+            caller.usage(Resource.IPC_BYTES_IN, received.data().length);
+            return received;
         });
     }
 

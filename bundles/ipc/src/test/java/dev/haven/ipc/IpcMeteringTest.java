@@ -16,13 +16,16 @@ import org.junit.jupiter.api.Test;
 
 import dev.haven.api.accounting.Resource;
 import dev.haven.api.firmware.NodeKernel;
+import dev.haven.api.ipc.MqAttr;
+import dev.haven.api.ipc.Posix;
+import dev.haven.api.ipc.PosixIpc;
 import dev.haven.api.ipc.SysVIpc;
 import dev.haven.api.kernel.Credentials;
 import dev.haven.api.kernel.Errno;
 import dev.haven.api.kernel.KernelException;
 import dev.haven.api.kernel.SystemCalls;
 
-/** System V message traffic and shared memory resident as accounting sees them. */
+/** System V and POSIX message traffic and shared memory resident as accounting sees them. */
 class IpcMeteringTest {
     private final IpcVirtualizer virtualizer = new IpcVirtualizer();
     private final TestProcess.Node node = new TestProcess.Node("node1", 5000);
@@ -91,6 +94,25 @@ class IpcMeteringTest {
         assertEquals(Errno.ENOMSG, assertThrows(KernelException.class, () -> in.msgrcv(queue, 10, 0, IPC_NOWAIT)).errno());
         assertEquals(Map.of(Resource.IPC_MSGS_OUT, 2L, Resource.IPC_BYTES_OUT, 130L), sender.used);
         assertEquals(Map.of(Resource.IPC_MSGS_IN, 2L, Resource.IPC_BYTES_IN, 110L), receiver.used);
+    }
+
+    @Test
+    void posixQueueMessagesAndTheirBytesAreMeteredBothWaysOnlyWhenTheyMove() {
+        PosixVirtualizer posix = new PosixVirtualizer();
+        Metered sender = caller("p1", 1);
+        Metered receiver = caller("p1", 2);
+        PosixIpc out = posix.bind(sender);
+        PosixIpc in = posix.bind(receiver);
+        int writer = out.mqOpen("/metered", Posix.O_CREAT | Posix.O_WRONLY, 0600, new MqAttr(0, 4, 64, 0));
+        int reader = in.mqOpen("/metered", Posix.O_RDONLY | Posix.O_NONBLOCK, 0, null);
+        out.mqSend(writer, new byte[40], 3);
+        out.mqSend(writer, new byte[7], 1);
+        assertEquals(Errno.EMSGSIZE, assertThrows(KernelException.class, () -> out.mqSend(writer, new byte[65], 0)).errno());
+        assertEquals(40, in.mqReceive(reader, 64).data().length);
+        assertEquals(7, in.mqReceive(reader, 64).data().length);
+        assertEquals(Errno.EAGAIN, assertThrows(KernelException.class, () -> in.mqReceive(reader, 64)).errno());
+        assertEquals(Map.of(Resource.IPC_MSGS_OUT, 2L, Resource.IPC_BYTES_OUT, 47L), sender.used);
+        assertEquals(Map.of(Resource.IPC_MSGS_IN, 2L, Resource.IPC_BYTES_IN, 47L), receiver.used);
     }
 
     @Test
