@@ -41,7 +41,8 @@ final class DefinitionStore {
         return directory;
     }
 
-    void save(Definition definition) throws IOException {
+    /** One save at a time: they share a temporary file per partition, and the last state written must win whole. */
+    synchronized void save(Definition definition) throws IOException {
         Files.createDirectories(directory);
         Properties properties = new Properties();
         properties.setProperty("name", definition.name());
@@ -61,7 +62,7 @@ final class DefinitionStore {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
-    void delete(String name) throws IOException {
+    synchronized void delete(String name) throws IOException {
         Files.deleteIfExists(directory.resolve(name + SUFFIX));
     }
 
