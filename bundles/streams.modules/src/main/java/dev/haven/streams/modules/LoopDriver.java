@@ -18,12 +18,15 @@ import dev.haven.api.streams.StreamHandler;
  * {@code loop}: the echo driver of the STREAMS Programmer's Guide. What is written comes back up the same
  * stream: data and protocol messages are queued on the write side and turned around as far as flow
  * control above lets them; when the read side above drains, back-enabling reaches the driver's read
- * service procedure, which enables the write side again. M_STOP holds output until M_START. Unknown
- * ioctls are refused. State: whether output is stopped, and the messages looped so far.
+ * service procedure, which enables the write side again. M_STOP (or the I_STR ioctl {@link #LOOP_STOP})
+ * holds output until M_START ({@link #LOOP_START}), as tcflow(TCOOFF) holds a terminal's. Other ioctls
+ * are refused. State: whether output is stopped, and the messages looped so far.
  */
 @Component(service = StreamDriver.class)
 public final class LoopDriver implements StreamDriver {
     static final ModuleInfo INFO = new ModuleInfo(0x5310, "loop", 0, ModuleInfo.INFPSZ, 16384, 4096);
+    public static final int LOOP_STOP = ('l' << 8) | 1;
+    public static final int LOOP_START = ('l' << 8) | 2;
 
     @Override
     public ModuleInfo info() {
@@ -53,8 +56,19 @@ public final class LoopDriver implements StreamDriver {
             switch (message.type()) {
                 case M_FLUSH -> q.handleFlush(message);
                 case M_IOCTL -> {
-                    message.type(MessageType.M_IOCNAK);
-                    message.ioc().error(Errno.EINVAL.number());
+                    int cmd = message.ioc().cmd();
+                    if (cmd == LOOP_STOP || cmd == LOOP_START) {
+                        stopped = cmd == LOOP_STOP;
+                        if (!stopped) {
+                            q.enable();
+                        }
+                        message.type(MessageType.M_IOCACK);
+                        message.ioc().count(0);
+                        message.cont(null);
+                    } else {
+                        message.type(MessageType.M_IOCNAK);
+                        message.ioc().error(Errno.EINVAL.number());
+                    }
                     q.qreply(message);
                 }
                 case M_STOP -> stopped = true;
