@@ -27,6 +27,10 @@ final class Namespace {
     final ReentrantLock lock = new ReentrantLock();
     private final Condition changed = lock.newCondition();
     private int waiters;
+    /** Counts wake-ups, so a waiter that spins before it parks sees one without the lock. */
+    private volatile long generation;
+    /** How long a waiter spins for a wake-up before it sleeps: about a microsecond, less than a park and unpark cost. */
+    private static final int SPINS = 256;
     private final ArrayDeque<QueueImpl> runlist = new ArrayDeque<>();
     final TreeMap<Integer, StreamImpl> descriptors = new TreeMap<>();
     final TreeMap<Integer, StreamImpl> streams = new TreeMap<>();
@@ -68,6 +72,7 @@ final class Namespace {
     /** Wakes every waiter of the partition's streams; cheap when nobody waits. */
     void wake() {
         if (waiters > 0) {
+            generation++;
             changed.signalAll();
         }
     }
@@ -82,7 +87,16 @@ final class Namespace {
         waiters++;
         caller.park();
         boolean inTime = true;
+        long seen = generation;
         try {
+            lock.unlock();
+            for (int i = 0; i < SPINS && generation == seen && !Thread.currentThread().isInterrupted(); i++) {
+                Thread.onSpinWait();
+            }
+            lock.lock();
+            if (generation != seen) {
+                return true;
+            }
             if (deadlineNanos == 0) {
                 changed.await();
             } else {

@@ -836,10 +836,26 @@ final class StreamsImpl implements Streams {
 
     @Override
     public byte[] read(int fd, int max) {
+        if (max < 0) {
+            return call("read", ns -> {
+                throw new KernelException(Errno.EINVAL, "read: count must not be negative: " + max);
+            });
+        }
+        byte[] buffer = new byte[max];
+        int got = read(fd, buffer, 0, max);
+        return got == max ? buffer : Arrays.copyOf(buffer, got);
+    }
+
+    @Override
+    public int read(int fd, byte[] buffer, int offset, int max) {
         return call("read", ns -> {
             StreamImpl stream = stream(ns, fd, "read");
-            if (max < 0) {
-                throw new KernelException(Errno.EINVAL, "read: count must not be negative: " + max);
+            if (buffer == null) {
+                throw new KernelException(Errno.EFAULT, "read: no buffer");
+            }
+            if (max < 0 || offset < 0 || offset > buffer.length - max) {
+                throw new KernelException(Errno.EINVAL, "read: " + max + " bytes at " + offset + " do not fit a buffer of "
+                        + buffer.length);
             }
             StreamHead head = stream.headState();
             QueueImpl rq = head.rq();
@@ -847,13 +863,10 @@ final class StreamsImpl implements Streams {
                 checkRead(head, "read");
                 MessageBlock first = takeSignalsAtFront(head);
                 if (first != null) {
-                    if (max == 0) {
-                        return new byte[0];
-                    }
-                    return readMessages(head, rq, max);
+                    return max == 0 ? 0 : readMessages(head, rq, buffer, offset, max);
                 }
                 if (head.hungUp() || max == 0) {
-                    return new byte[0];
+                    return 0;
                 }
                 if (nonblocking(stream)) {
                     throw new KernelException(Errno.EAGAIN, "read: no data on the stream head and O_NONBLOCK is set");
@@ -867,10 +880,9 @@ final class StreamsImpl implements Streams {
     }
 
     /** read(2) from a non-empty stream head, as the read mode and protocol option say. */
-    private static byte[] readMessages(StreamHead head, QueueImpl rq, int max) {
+    private static int readMessages(StreamHead head, QueueImpl rq, byte[] out, int offset, int max) {
         int mode = head.readOptions & 0x3;
         int protocol = head.readOptions & RPROTMASK;
-        byte[] out = new byte[max];
         int got = 0;
         MessageBlock message;
         while (got < max && (message = rq.first()) != null && message.type() != MessageType.M_SIG) {
@@ -896,7 +908,7 @@ final class StreamsImpl implements Streams {
             }
             if (message.size() == 0) {
                 if (got == 0 && mode == RNORM) {
-                    return new byte[0];
+                    return 0;
                 }
                 if (mode != RNORM) {
                     break;
@@ -906,7 +918,7 @@ final class StreamsImpl implements Streams {
             MessageBlock block = message;
             while (block != null && got < max) {
                 int take = Math.min(block.length(), max - got);
-                System.arraycopy(block.buffer(), block.readOffset(), out, got, take);
+                System.arraycopy(block.buffer(), block.readOffset(), out, offset + got, take);
                 block.skip(take);
                 got += take;
                 if (block.length() == 0) {
@@ -926,6 +938,6 @@ final class StreamsImpl implements Streams {
                 break;
             }
         }
-        return got == max ? out : Arrays.copyOf(out, got);
+        return got;
     }
 }

@@ -144,4 +144,7 @@ public interface Streams {
 
     /** {@code read(2)} as the read mode says; an empty array at end of file (hangup). */
     byte[] read(int fd, int max);
+
+    /** {@code read(2)} into the caller's buffer, as the read mode says; returns the bytes read, 0 at end of file. */
+    int read(int fd, byte[] buffer, int offset, int length);
 }
