@@ -36,6 +36,9 @@ class StreamsIT {
                 "partition:start p1",
                 "partition:spawn p1 stack setup",
                 "partition:wait -t 30 p1 1",
+                // a reader blocked in getmsg on the empty pipe through the checkpoint and the restart
+                "partition:spawn p1 stack wait 7",
+                "until { (streams:list --json p1) contains \"RSLEEP\" } { sleep 1 }",
                 "echo '=== before'",
                 "streams:list p1",
                 "partition:checkpoint p1",
@@ -45,7 +48,9 @@ class StreamsIT {
                 "streams:list p1",
                 "streams:list -r p1",
                 "partition:spawn p1 stack drain 3 4 5",
-                "partition:wait -t 30 p1 2",
+                "partition:wait -t 30 p1 3",
+                "partition:spawn p1 stack send 6 hello",
+                "partition:wait -t 30 p1 4 2",
                 // the reference: the same, never checkpointed
                 "partition:create p2 -n node2",
                 "partition:start p2",
@@ -64,8 +69,10 @@ class StreamsIT {
             listings.add(sections.group(2));
         }
         assertEquals(3, listings.size(), out);
-        String before = listings.get(0).substring(0, listings.get(0).indexOf("checkpointed p1"));
-        String after = listings.get(1);
+        // The waiter sleeps in getmsg before the checkpoint, and again once it is resumed after the restart.
+        String before = listings.get(0).substring(0, listings.get(0).indexOf("checkpointed p1")).replace("flags RSLEEP", "flags -");
+        String after = listings.get(1).replace("flags RSLEEP", "flags -");
+        assertTrue(listings.get(0).contains("stream 5  fd 7  driver pipe (peer stream 4)  modules -  flags RSLEEP"), listings.get(0));
         assertTrue(before.contains("stream 1  fd 3  driver loop  modules case > seqno > recbuf  flags NDELAY"), before);
         assertTrue(before.matches("(?s).*\\nloop\\s+write\\s+2\\s+26\\s.*"), "two records held in the stopped driver:\n" + before);
         assertTrue(before.matches("(?s).*\\nhead\\s+read\\s+2\\s+19\\s.*"), "two echoed records at the stream head:\n" + before);
@@ -79,6 +86,8 @@ class StreamsIT {
             transcripts.add(outs.group(2).trim());
         }
         assertEquals(2, transcripts.size(), out);
+        assertTrue(out.matches("(?s).*\\n2\\s+EXITED\\(0\\)\\s+got=7<hello>\\n.*"),
+                "the reader blocked through checkpoint and restart got what was sent after:\n" + out);
         assertEquals(transcripts.get(1), transcripts.get(0), "the restarted partition's messages are the never-checkpointed one's");
         assertTrue(transcripts.get(0).startsWith("3<1 1 ALPHA\\n> / 3<2 2 BETA\\n> / 3<3 3 PARTIAL 4 GAMMA\\n> / 3<4 5 DELTA\\n> / 3<5 6 EPSILON\\n>"),
                 transcripts.get(0));

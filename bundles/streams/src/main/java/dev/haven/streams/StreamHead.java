@@ -39,6 +39,9 @@ final class StreamHead implements StreamHandler {
     /** The id of the ioctl waiting for its acknowledgement, 0 if none. */
     long iocId;
     MessageBlock iocReply;
+    /** Processes sleeping in read/getmsg (SVR4's RSLEEP) and in write/putmsg (WSLEEP); not part of a checkpoint, as a woken call is restarted. */
+    int readers;
+    int writers;
 
     StreamHead(StreamImpl stream) {
         this.stream = stream;

@@ -196,6 +196,12 @@ public final class StreamsFramework implements KernelExtension<Streams>, Streams
                 if (head.iocId != 0) {
                     flags.add("IOCWAIT");
                 }
+                if (head.readers > 0) {
+                    flags.add("RSLEEP");
+                }
+                if (head.writers > 0) {
+                    flags.add("WSLEEP");
+                }
                 if (stream.frozen) {
                     flags.add("FROZEN");
                 }

@@ -685,7 +685,12 @@ final class StreamsImpl implements Streams {
             if (nonblocking(stream)) {
                 throw new KernelException(Errno.EAGAIN, call + ": the stream is flow-controlled and O_NONBLOCK is set");
             }
-            ns.await(caller, 0);
+            head.writers++;
+            try {
+                ns.await(caller, 0);
+            } finally {
+                head.writers--;
+            }
             if (stream.closed) {
                 throw new KernelException(Errno.EBADF, call + ": the stream was closed while waiting");
             }
@@ -783,7 +788,12 @@ final class StreamsImpl implements Streams {
                 if (nonblocking(stream)) {
                     throw new KernelException(Errno.EAGAIN, "getmsg: no message on the stream head and O_NONBLOCK is set");
                 }
-                ns.await(caller, 0);
+                head.readers++;
+                try {
+                    ns.await(caller, 0);
+                } finally {
+                    head.readers--;
+                }
                 if (stream.closed) {
                     throw new KernelException(Errno.EBADF, "getmsg: the stream was closed while waiting");
                 }
@@ -871,7 +881,12 @@ final class StreamsImpl implements Streams {
                 if (nonblocking(stream)) {
                     throw new KernelException(Errno.EAGAIN, "read: no data on the stream head and O_NONBLOCK is set");
                 }
-                ns.await(caller, 0);
+                head.readers++;
+                try {
+                    ns.await(caller, 0);
+                } finally {
+                    head.readers--;
+                }
                 if (stream.closed) {
                     throw new KernelException(Errno.EBADF, "read: the stream was closed while waiting");
                 }

@@ -19,9 +19,10 @@ import dev.haven.api.workload.Workload;
  * {@code stack setup} opens the loop driver, pushes recbuf, seqno and case, leaves two echoed records
  * waiting at the stream head, a partial record in recbuf and, with the driver's output stopped
  * (LOOP_STOP), two records waiting in the driver; then a pipe with seqno on one end and messages waiting
- * in both directions. It saves the descriptors it got. {@code stack drain LOOP_FD PIPE_FD0 PIPE_FD1} sends
- * the next messages, restarts the driver's output (LOOP_START) and reads everything, saving what came out
- * in order as {@code out}.
+ * in both directions, and a second, empty pipe. It saves the descriptors it got. {@code stack drain LOOP_FD
+ * PIPE_FD0 PIPE_FD1} sends the next messages, restarts the driver's output (LOOP_START) and reads
+ * everything, saving what came out in order as {@code out}. {@code stack wait FD} blocks in getmsg until a
+ * message comes and saves it as {@code got}; {@code stack send FD TEXT} sends one.
  */
 @Component
 public final class Stack implements Workload {
@@ -36,7 +37,7 @@ public final class Stack implements Workload {
 
     @Override
     public String description() {
-        return "STREAMS: a loop stream with recbuf, seqno, case and a pipe with messages both ways; args: setup | drain LOOP_FD PIPE_FD0 PIPE_FD1";
+        return "STREAMS: a loop stream with recbuf, seqno, case and pipes with messages both ways; args: setup | drain LOOP_FD PIPE_FD0 PIPE_FD1 | wait FD | send FD TEXT";
     }
 
     private static byte[] b(String text) {
@@ -62,7 +63,20 @@ public final class Stack implements Workload {
             }
             return 0;
         }
-        throw new KernelException(Errno.EINVAL, "stack takes 'setup' or 'drain LOOP_FD PIPE_FD0 PIPE_FD1', not " + args);
+        if (args.size() == 2 && args.get(0).equals("wait")) {
+            if (context.state().getString("got").isEmpty()) {
+                int fd = (int) Arguments.nonNegativeLong(args.get(1), "FD");
+                StrMessage message = streams.getmsg(fd, 256, 256, 0, Streams.MSG_ANY);
+                context.state().putString("got", show(fd, message));
+            }
+            return 0;
+        }
+        if (args.size() == 3 && args.get(0).equals("send")) {
+            streams.write((int) Arguments.nonNegativeLong(args.get(1), "FD"), b(args.get(2)));
+            return 0;
+        }
+        throw new KernelException(Errno.EINVAL, "stack takes 'setup', 'drain LOOP_FD PIPE_FD0 PIPE_FD1', 'wait FD' or 'send FD TEXT', not "
+                + args);
     }
 
     private static String setup(Streams streams) {
@@ -81,7 +95,8 @@ public final class Stack implements Workload {
         streams.putmsg(pipe[0], null, b("ping one"), 0, 0);
         streams.putmsg(pipe[0], b("urgent"), b("ping two"), 2, Streams.MSG_BAND);
         streams.write(pipe[1], b("pong"));
-        return loop + " " + pipe[0] + " " + pipe[1];
+        int[] quiet = streams.pipe();
+        return loop + " " + pipe[0] + " " + pipe[1] + " " + quiet[0] + " " + quiet[1];
     }
 
     private static String drain(Streams streams, int loop, int pipe0, int pipe1) {
