@@ -60,4 +60,11 @@ class WorkloadsTest {
         assertTrue(missing.getMessage().contains("SysVIpc"), missing.getMessage());
         assertEquals(Errno.EINVAL, assertThrows(KernelException.class, () -> new Kv().run(new FakeProcess())).errno());
     }
+
+    @Test
+    void theStackWorkloadNeedsTheStreamsExtensionAndSayWhenItIsMissing() {
+        KernelException missing = assertThrows(KernelException.class, () -> new Stack().run(new FakeProcess("setup")));
+        assertEquals(Errno.ENOSYS, missing.errno());
+        assertTrue(missing.getMessage().contains("Streams"), missing.getMessage());
+    }
 }
