@@ -29,7 +29,7 @@ final class Namespace {
     private int waiters;
     /** Counts wake-ups, so a waiter that spins before it parks sees one without the lock. */
     private volatile long generation;
-    /** How long a waiter spins for a wake-up before it sleeps: about a microsecond, less than a park and unpark cost. */
+    /** How long a waiter spins for a wake-up before it sleeps: a few microseconds, less than a park and an unpark cost. */
     private static final int SPINS = 256;
     private final ArrayDeque<QueueImpl> runlist = new ArrayDeque<>();
     final TreeMap<Integer, StreamImpl> descriptors = new TreeMap<>();

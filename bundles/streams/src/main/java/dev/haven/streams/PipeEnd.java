@@ -1,5 +1,6 @@
 package dev.haven.streams;
 
+import dev.haven.api.kernel.Errno;
 import dev.haven.api.streams.MessageBlock;
 import dev.haven.api.streams.MessageType;
 import dev.haven.api.streams.ModuleInfo;
@@ -39,7 +40,7 @@ final class PipeEnd implements StreamHandler {
             }
             case M_IOCTL -> {
                 message.type(MessageType.M_IOCNAK);
-                message.ioc().error(dev.haven.api.kernel.Errno.EINVAL.number());
+                message.ioc().error(Errno.EINVAL.number());
                 q.qreply(message);
             }
             default -> q.putnext(message);

@@ -284,6 +284,10 @@ public final class StreamsFramework implements KernelExtension<Streams>, Streams
             } catch (CheckpointRefusedException refused) {
                 throw new CheckpointRefusedException("stream " + stream.id + ": " + (q.pair.driver ? "driver " : "module ")
                         + q.pair.name + " refused: " + refused.getMessage());
+            } catch (RuntimeException failed) {
+                // Such as a module trying to send while its stream is frozen: the checkpoint fails cleanly.
+                throw new CheckpointRefusedException("stream " + stream.id + ": " + (q.pair.driver ? "driver " : "module ")
+                        + q.pair.name + " failed to write its state: " + failed.getMessage());
             } catch (IOException impossible) {
                 throw new IllegalStateException("writing to memory failed", impossible);
             }

@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.haven.api.firmware.IdSpace;
 import dev.haven.api.kernel.Errno;
 import dev.haven.api.kernel.KernelException;
 import dev.haven.api.kernel.SystemCalls;
@@ -17,6 +18,7 @@ import dev.haven.api.streams.MessageBlock;
 import dev.haven.api.streams.MessageType;
 import dev.haven.api.streams.ModuleInfo;
 import dev.haven.api.streams.OpenInfo;
+import dev.haven.api.streams.Queue;
 import dev.haven.api.streams.StrIoctl;
 import dev.haven.api.streams.StrMessage;
 import dev.haven.api.streams.StreamDriver;
@@ -162,7 +164,7 @@ final class StreamsImpl implements Streams {
     private static void drop(Namespace ns, StreamImpl stream) {
         stream.closed = true;
         ns.streams.remove(stream.id);
-        ns.node.release(dev.haven.api.firmware.IdSpace.STREAM, stream.realId);
+        ns.node.release(IdSpace.STREAM, stream.realId);
     }
 
     @Override
@@ -221,7 +223,7 @@ final class StreamsImpl implements Streams {
         }
         stream.closed = true;
         ns.streams.remove(stream.id);
-        ns.node.release(dev.haven.api.firmware.IdSpace.STREAM, stream.realId);
+        ns.node.release(IdSpace.STREAM, stream.realId);
         ns.wake();
     }
 
@@ -484,7 +486,7 @@ final class StreamsImpl implements Streams {
                 throw new KernelException(Errno.ENXIO, "I_FLUSH: the stream is hung up");
             }
             if ((flag & FLUSHR) != 0) {
-                stream.head.rq.flush(dev.haven.api.streams.Queue.FLUSHDATA);
+                stream.head.rq.flush(Queue.FLUSHDATA);
             }
             stream.head.wq.putnext(MessageBlock.of(MessageType.M_FLUSH).append(flag));
             return null;

@@ -17,6 +17,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.DataOutput;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -29,11 +30,20 @@ import org.junit.jupiter.api.Test;
 import dev.haven.api.firmware.IdSpace;
 import dev.haven.api.kernel.Errno;
 import dev.haven.api.kernel.KernelException;
+import dev.haven.api.streams.CheckpointRefusedException;
+import dev.haven.api.streams.MessageBlock;
+import dev.haven.api.streams.MessageType;
+import dev.haven.api.streams.ModuleInfo;
+import dev.haven.api.streams.OpenInfo;
+import dev.haven.api.streams.Queue;
 import dev.haven.api.streams.StrIoctl;
 import dev.haven.api.streams.StrMessage;
+import dev.haven.api.streams.StreamHandler;
 import dev.haven.api.streams.StreamInfo;
+import dev.haven.api.streams.StreamModule;
 import dev.haven.api.streams.Streams;
 import dev.haven.streams.modules.CaseModule;
+import dev.haven.streams.modules.LoopDriver;
 
 /** STREAMS semantics through the system calls: ordering, bands, flow control, flush, ioctls, modules, multiplexing. */
 class StreamsTest {
@@ -416,7 +426,7 @@ class StreamsTest {
     @Test
     void aModuleRegisteredAtRunTimeCanBePushedAtOnce() {
         StreamsFramework bare = new StreamsFramework();
-        bare.addDriver(new dev.haven.streams.modules.LoopDriver(), Map.of());
+        bare.addDriver(new LoopDriver(), Map.of());
         Streams streams = new TestProcess(bare, "p1", 1, node, Map.of()).streams;
         int fd = streams.open("loop", O_RDWR);
         assertEquals(Errno.EINVAL, errno(() -> streams.push(fd, "case")));
@@ -428,5 +438,67 @@ class StreamsTest {
         assertEquals(Errno.EINVAL, errno(() -> streams.push(fd, "case")));
         streams.write(fd, b("still pushed"));
         assertEquals("STILL PUSHED", text(streams.read(fd, 20)), "an instance outlives its service");
+    }
+
+    @Test
+    void aFullBandHoldsOnlyItsOwnWritersAndDrainingItBackEnablesThem() {
+        int fd = s.open("loop", O_RDWR | O_NONBLOCK);
+        byte[] chunk = new byte[4000];
+        int sent = 0;
+        while (true) {
+            try {
+                s.putmsg(fd, null, chunk, 1, MSG_BAND);
+                sent++;
+            } catch (KernelException full) {
+                assertEquals(Errno.EAGAIN, full.errno());
+                break;
+            }
+        }
+        assertTrue(queue(fd, "head", true).flags().contains("QB_FULL(1)"), queue(fd, "head", true).toString());
+        assertTrue(queue(fd, "loop", false).flags().contains("QB_FULL(1)"), queue(fd, "loop", false).toString());
+        s.putmsg(fd, null, b("band 0 still flows"), 0, 0);
+        s.putmsg(fd, null, b("so does band 2"), 2, MSG_BAND);
+        assertEquals("so does band 2", text(s.getmsg(fd, 0, 100, 0, MSG_ANY).data()), "band 2 overtakes band 1");
+        int received = 0;
+        StrMessage message;
+        while ((message = s.getmsg(fd, 0, 5000, 0, MSG_ANY)).band() == 1) {
+            received++;
+        }
+        assertEquals(sent, received, "every band 1 message came up as its queues drained");
+        assertEquals("band 0 still flows", text(message.data()));
+        assertFalse(queue(fd, "loop", false).flags().contains("QB_FULL(1)"));
+    }
+
+    @Test
+    void aFrozenStreamLetsNothingButTheCheckpointMessagePass() throws Exception {
+        framework.addModule(new StreamModule() {
+            public ModuleInfo info() {
+                return new ModuleInfo(77, "chatty", 0, ModuleInfo.INFPSZ, 1024, 128);
+            }
+
+            public StreamHandler create() {
+                return new StreamHandler() {
+                    Queue read;
+
+                    public void open(Queue read, OpenInfo info) {
+                        this.read = read;
+                    }
+
+                    public void checkpoint(DataOutput state) {
+                        read.putnext(MessageBlock.of(MessageType.M_DATA, b("sneaky")));
+                    }
+                };
+            }
+        }, Map.of());
+        int fd = s.open("loop", O_RDWR | O_NONBLOCK);
+        s.push(fd, "chatty");
+        CheckpointRefusedException refused = assertThrows(CheckpointRefusedException.class,
+                () -> framework.capture("p1"));
+        assertTrue(refused.getMessage().contains("module chatty failed to write its state: chatty: putnext of M_DATA[6 B] on a frozen stream"),
+                refused.getMessage());
+        assertEquals(0, s.nread(fd)[0], "nothing was sent");
+        assertFalse(info(fd).flags().contains("FROZEN"), "and the stream was thawed");
+        s.write(fd, b("after"));
+        assertEquals("after", text(s.read(fd, 10)));
     }
 }
