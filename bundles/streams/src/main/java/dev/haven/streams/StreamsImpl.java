@@ -713,7 +713,8 @@ final class StreamsImpl implements Streams {
                 throw new KernelException(Errno.ERANGE, "write: " + data.length + " bytes is less than the stream's minimum packet size "
                         + head.minPacket());
             }
-            int packet = head.maxPacket() == ModuleInfo.INFPSZ ? STRMSGSZ : Math.min(head.maxPacket(), STRMSGSZ);
+            // A maximum packet size of 0 (a module that takes no data) still lets write(2) make progress, one byte a message.
+            int packet = head.maxPacket() == ModuleInfo.INFPSZ ? STRMSGSZ : Math.max(1, Math.min(head.maxPacket(), STRMSGSZ));
             int written = 0;
             while (written < data.length) {
                 if (!head.wq().canputnext() && nonblocking(stream)) {
