@@ -24,6 +24,9 @@ final class StreamHead implements StreamHandler {
     static final int STRDERR = 0x02;
     static final int STWRERR = 0x04;
     static final int NDELAY = 0x08;
+    /** Opened O_RDONLY or O_WRONLY: writes, or reads, fail with EBADF (one descriptor per stream, so the stream keeps it). */
+    static final int RDONLY = 0x10;
+    static final int WRONLY = 0x20;
     static final int UNSET = -2;
     private static final int NOERROR = 0x80;
 

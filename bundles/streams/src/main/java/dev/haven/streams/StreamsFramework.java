@@ -187,6 +187,12 @@ public final class StreamsFramework implements KernelExtension<Streams>, Streams
                 if ((head.flags & StreamHead.NDELAY) != 0) {
                     flags.add("NDELAY");
                 }
+                if ((head.flags & StreamHead.RDONLY) != 0) {
+                    flags.add("RDONLY");
+                }
+                if ((head.flags & StreamHead.WRONLY) != 0) {
+                    flags.add("WRONLY");
+                }
                 if (stream.linkedUnder != null) {
                     flags.add("LINKED(" + stream.linkedUnder.id + "/" + stream.muxId + ")");
                 }

@@ -88,6 +88,14 @@ final class StreamsImpl implements Streams {
         return otherwise;
     }
 
+    /** A descriptor opened for writing only cannot read, and one opened for reading only cannot write (EBADF). */
+    private static void checkAccess(StreamImpl stream, int denied, String call) {
+        if ((stream.headState().flags & denied) != 0) {
+            throw new KernelException(Errno.EBADF, call + ": the descriptor was opened "
+                    + (denied == StreamHead.WRONLY ? "O_WRONLY" : "O_RDONLY"));
+        }
+    }
+
     /** The errors a stream head reports before any read: an M_ERROR for reads. */
     private static void checkRead(StreamHead head, String call) {
         if ((head.flags & StreamHead.STRDERR) != 0) {
@@ -138,6 +146,9 @@ final class StreamsImpl implements Streams {
             stream.relink();
             if ((flags & O_NONBLOCK) != 0) {
                 stream.headState().flags |= StreamHead.NDELAY;
+            }
+            if ((flags & 03) != O_RDWR) {
+                stream.headState().flags |= (flags & 03) == 0 ? StreamHead.RDONLY : StreamHead.WRONLY;
             }
             int minor = matcher.group(2) == null ? -1 : Integer.parseInt(matcher.group(2));
             try {
@@ -640,6 +651,7 @@ final class StreamsImpl implements Streams {
     public void putmsg(int fd, byte[] control, byte[] data, int band, int flags) {
         call("putmsg", ns -> {
             StreamImpl stream = stream(ns, fd, "putmsg");
+            checkAccess(stream, StreamHead.RDONLY, "putmsg");
             boolean high = flags == MSG_HIPRI;
             if (flags != 0 && flags != MSG_HIPRI && flags != MSG_BAND) {
                 throw new KernelException(Errno.EINVAL, "putmsg: flags must be 0, MSG_HIPRI or MSG_BAND, not " + flags);
@@ -704,6 +716,7 @@ final class StreamsImpl implements Streams {
     public int write(int fd, byte[] data) {
         return call("write", ns -> {
             StreamImpl stream = stream(ns, fd, "write");
+            checkAccess(stream, StreamHead.RDONLY, "write");
             if (data == null) {
                 throw new KernelException(Errno.EFAULT, "write: no buffer");
             }
@@ -769,6 +782,7 @@ final class StreamsImpl implements Streams {
     public StrMessage getmsg(int fd, int controlMax, int dataMax, int band, int flags) {
         return call("getmsg", ns -> {
             StreamImpl stream = stream(ns, fd, "getmsg");
+            checkAccess(stream, StreamHead.WRONLY, "getmsg");
             if (flags != 0 && flags != MSG_ANY && flags != MSG_BAND && flags != MSG_HIPRI) {
                 throw new KernelException(Errno.EINVAL, "getmsg: flags must be MSG_ANY, MSG_BAND or MSG_HIPRI, not " + flags);
             }
@@ -863,6 +877,7 @@ final class StreamsImpl implements Streams {
     public int read(int fd, byte[] buffer, int offset, int max) {
         return call("read", ns -> {
             StreamImpl stream = stream(ns, fd, "read");
+            checkAccess(stream, StreamHead.WRONLY, "read");
             if (buffer == null) {
                 throw new KernelException(Errno.EFAULT, "read: no buffer");
             }

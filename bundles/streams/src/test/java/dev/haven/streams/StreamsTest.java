@@ -501,4 +501,31 @@ class StreamsTest {
         s.write(fd, b("after"));
         assertEquals("after", text(s.read(fd, 10)));
     }
+
+    @Test
+    void theAccessModeOfOpenIsEnforced() {
+        int readOnly = s.open("loop", 0);
+        int writeOnly = s.open("loop", 01 | O_NONBLOCK);
+        assertEquals(Errno.EBADF, errno(() -> s.write(readOnly, b("x"))));
+        assertEquals(Errno.EBADF, errno(() -> s.putmsg(readOnly, b("c"), null, 0, 0)));
+        s.write(writeOnly, b("looped"));
+        assertEquals(Errno.EBADF, errno(() -> s.read(writeOnly, 10)));
+        assertEquals(Errno.EBADF, errno(() -> s.getmsg(writeOnly, 10, 10, 0, 0)));
+        assertEquals(1, s.nread(writeOnly)[0], "what it wrote came back; only reading it is refused");
+        assertTrue(info(writeOnly).flags().contains("WRONLY"));
+    }
+
+    @Test
+    void aWaiterWokenByAFreezeWaitsAgainInsteadOfFailing() throws Exception {
+        int[] fds = s.pipe();
+        CompletableFuture<byte[]> result = new CompletableFuture<>();
+        Thread reader = new Thread(() -> result.complete(s.read(fds[1], 10)));
+        reader.start();
+        awaitParks(1);
+        reader.interrupt(); // what the freeze gate does to a parked call
+        awaitParks(2);
+        assertFalse(result.isDone(), "the woken read re-checked, found nothing, and waits again (ERESTARTSYS)");
+        s.write(fds[0], b("data"));
+        assertEquals("data", text(result.get(10, TimeUnit.SECONDS)));
+    }
 }
