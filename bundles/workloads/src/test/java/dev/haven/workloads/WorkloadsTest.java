@@ -67,4 +67,11 @@ class WorkloadsTest {
         FakeProcess process = new FakeProcess(args.split(" "));
         assertEquals(Errno.EINVAL, assertThrows(KernelException.class, () -> new IpcLoop().run(process)).errno());
     }
+
+    @Test
+    void theStackWorkloadNeedsTheStreamsExtensionAndSayWhenItIsMissing() {
+        KernelException missing = assertThrows(KernelException.class, () -> new Stack().run(new FakeProcess("setup")));
+        assertEquals(Errno.ENOSYS, missing.errno());
+        assertTrue(missing.getMessage().contains("Streams"), missing.getMessage());
+    }
 }
