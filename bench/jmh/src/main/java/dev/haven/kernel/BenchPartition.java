@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.haven.api.accounting.ProcessMeter;
 import dev.haven.api.firmware.IdSpace;
 import dev.haven.api.firmware.Lease;
 import dev.haven.api.firmware.NodeKernel;
@@ -18,7 +19,8 @@ import dev.haven.api.partition.PartitionState;
 /**
  * An active partition whose processes are the benchmark's own threads: each call a benchmark makes runs
  * the kernel's real call path (the partition's freeze gate, the process's extension binding) into the
- * real subsystem, as a workload's call does, without a workload thread in between. It lives in the
+ * real subsystem, as a workload's call does, without a workload thread in between, and without accounting
+ * (bench/acct measures what accounting adds). It lives in the
  * kernel's package because that path is the kernel's own, not an API.
  */
 public final class BenchPartition {
@@ -37,7 +39,7 @@ public final class BenchPartition {
                 "bench", List.of(), Credentials.ROOT, Instant.now(), new ProcessSavedState(1 << 20), false);
         partition.add(process);
         return new ProcessKernel(process, type -> extensions.stream().filter(extension -> extension.type() == type).findFirst()
-                .map(extension -> (KernelExtension<?>) extension));
+                .map(extension -> (KernelExtension<?>) extension), ProcessMeter.NONE);
     }
 
     /** Real ids from a counter, as the simulated firmware's node kernel hands them out. */
