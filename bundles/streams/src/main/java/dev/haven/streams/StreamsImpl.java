@@ -8,6 +8,7 @@ import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.haven.api.accounting.Resource;
 import dev.haven.api.firmware.IdSpace;
 import dev.haven.api.kernel.Errno;
 import dev.haven.api.kernel.KernelException;
@@ -688,6 +689,8 @@ final class StreamsImpl implements Streams {
                 waitForRoom(ns, stream, band, "putmsg");
             }
             head.wq().putnext(message);
+            caller.usage(Resource.STREAMS_MSGS_OUT, 1);
+            caller.usage(Resource.STREAMS_BYTES_OUT, (control == null ? 0 : control.length) + (data == null ? 0 : data.length));
             return null;
         });
     }
@@ -740,6 +743,8 @@ final class StreamsImpl implements Streams {
                 int length = Math.min(packet, data.length - written);
                 head.wq().putnext(MessageBlock.of(MessageType.M_DATA, data, written, length));
                 written += length;
+                caller.usage(Resource.STREAMS_MSGS_OUT, 1);
+                caller.usage(Resource.STREAMS_BYTES_OUT, length);
             }
             return written;
         });
@@ -797,7 +802,11 @@ final class StreamsImpl implements Streams {
                 if (first != null && (flags == MSG_HIPRI ? first.type().highPriority()
                         : flags != MSG_BAND || first.type().highPriority() || first.band() >= band)) {
                     rq.getq();
-                    return split(rq, first, controlMax, dataMax, flags == 0);
+                    StrMessage taken = split(rq, first, controlMax, dataMax, flags == 0);
+                    caller.usage(Resource.STREAMS_MSGS_IN, 1);
+                    caller.usage(Resource.STREAMS_BYTES_IN, (taken.control() == null ? 0 : taken.control().length)
+                            + (taken.data() == null ? 0 : taken.data().length));
+                    return taken;
                 }
                 if (head.hungUp() && first == null) {
                     return new StrMessage(new byte[0], new byte[0], 0, 0, 0);
@@ -891,7 +900,15 @@ final class StreamsImpl implements Streams {
                 checkRead(head, "read");
                 MessageBlock first = takeSignalsAtFront(head);
                 if (first != null) {
-                    return max == 0 ? 0 : readMessages(head, rq, buffer, offset, max);
+                    if (max == 0) {
+                        return 0;
+                    }
+                    int before = rq.messages();
+                    int got = readMessages(head, rq, buffer, offset, max);
+                    // a message read only in part goes back to the head, so it counts when its last byte is read
+                    caller.usage(Resource.STREAMS_MSGS_IN, Math.max(0, before - rq.messages()));
+                    caller.usage(Resource.STREAMS_BYTES_IN, got);
+                    return got;
                 }
                 if (head.hungUp() || max == 0) {
                     return 0;

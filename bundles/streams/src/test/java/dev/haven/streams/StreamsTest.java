@@ -27,6 +27,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.haven.api.accounting.Resource;
 import dev.haven.api.firmware.IdSpace;
 import dev.haven.api.kernel.Errno;
 import dev.haven.api.kernel.KernelException;
@@ -84,6 +85,19 @@ class StreamsTest {
         assertEquals("two", text(s.read(fds[1], 100)));
         assertEquals("back", text(s.read(fds[0], 100)));
         assertEquals(2, node.allocated(IdSpace.STREAM), "each end is a stream with a real id");
+    }
+
+    @Test
+    void trafficThroughTheStreamHeadsIsMeteredForAccounting() {
+        int[] fds = s.pipe();
+        s.write(fds[0], b("abc"));
+        s.putmsg(fds[0], b("ctl"), b("data"), 0, 0);
+        s.setReadOptions(fds[1], Streams.RMSGN);
+        assertEquals("abc", text(s.read(fds[1], 100)));
+        StrMessage message = s.getmsg(fds[1], 100, 2, 0, 0);
+        assertEquals("da", text(message.data()), "the rest stays at the head");
+        assertEquals(Map.of(Resource.STREAMS_MSGS_OUT, 2L, Resource.STREAMS_BYTES_OUT, 10L, Resource.STREAMS_MSGS_IN, 2L,
+                Resource.STREAMS_BYTES_IN, 8L), process.used);
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
+import dev.haven.api.accounting.Resource;
 import dev.haven.api.firmware.IdSpace;
 import dev.haven.api.firmware.NodeKernel;
 import dev.haven.api.kernel.Credentials;
@@ -61,6 +62,8 @@ public final class TestProcess implements SystemCalls {
     final Map<String, Long> limits;
     public final Streams streams;
     public final AtomicInteger parks = new AtomicInteger();
+    /** What the process was told it used, as accounting would record it. */
+    public final Map<Resource, Long> used = new java.util.EnumMap<>(Resource.class);
 
     public TestProcess(StreamsFramework framework, String partition, int pid, Node node, Map<String, Long> limits) {
         this.partition = partition;
@@ -105,6 +108,11 @@ public final class TestProcess implements SystemCalls {
         return body.get();
     }
 
+    public void usage(Resource resource, long amount) {
+        used.merge(resource, amount, Long::sum);
+    }
+
+    @Override
     public void park() {
         parks.incrementAndGet();
     }
