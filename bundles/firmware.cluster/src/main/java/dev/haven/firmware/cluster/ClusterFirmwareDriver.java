@@ -593,7 +593,6 @@ public final class ClusterFirmwareDriver implements FirmwareDriver, Cluster {
                 return;
             }
             client.delete().forPath(assignment);
-            LOG.log(Level.INFO, "node " + node + " restarted " + partition + " as assigned by the leader");
         } catch (KeeperException.NoNodeException e) {
             LOG.log(Level.DEBUG, "assignment of " + partition + " vanished", e);
         } catch (Exception e) {
@@ -621,6 +620,8 @@ public final class ClusterFirmwareDriver implements FirmwareDriver, Cluster {
         }
         try {
             service.restart(image.get().id(), new RestartOptions(Optional.of(node), Optional.empty(), ProgressListener.NONE));
+            LOG.log(Level.INFO, "node " + node + " restarted " + partition + " from image " + image.get().id() + " (kind="
+                    + image.get().header().attributes().getOrDefault("kind", "?") + ") as the leader assigned it");
             return null;
         } catch (RuntimeException e) {
             return "restart from " + image.get().id() + ": " + e.getMessage();
