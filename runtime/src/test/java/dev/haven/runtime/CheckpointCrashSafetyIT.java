@@ -52,7 +52,14 @@ class CheckpointCrashSafetyIT {
         int roundsWithImages = 0;
         for (int round = 0; round < ROUNDS; round++) {
             Process runtime = Haven.start(work, home, "-c", "partition:start p1; partition:spawn p1 ballast 16 20; " + checkpoints);
-            long delay = 800 + random.nextInt(2500);
+            // The kill is timed from the partition running, not from the launch: how long a JVM takes to start
+            // its framework depends on the machine's load, and a kill before the first checkpoint proves nothing.
+            long started = System.nanoTime();
+            while (!Haven.read(work, "stdout").contains("is ACTIVE") && runtime.isAlive()
+                    && System.nanoTime() - started < TimeUnit.SECONDS.toNanos(60)) {
+                Thread.sleep(10);
+            }
+            long delay = 200 + random.nextInt(2500);
             boolean finished = runtime.waitFor(delay, TimeUnit.MILLISECONDS);
             assertTrue(!finished, "round " + round + ": the runtime ended before the kill, with status "
                     + (finished ? runtime.exitValue() + ": " + Haven.read(work, "stderr") : ""));

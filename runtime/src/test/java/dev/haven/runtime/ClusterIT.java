@@ -59,10 +59,20 @@ class ClusterIT {
     }
 
     private Path start(String node, String... script) throws IOException {
+        return start(node, true, script);
+    }
+
+    private void configure(String node) throws IOException {
+        Files.writeString(dir.resolve(node).resolve("etc/dev.haven.firmware.cluster.cfg"), "node=" + node + "\nconnect="
+                + zookeeper.getConnectString() + "\nsession.timeout.ms=2000\n");
+    }
+
+    private Path start(String node, boolean cluster, String... script) throws IOException {
         Path home = dir.resolve(node);
         Files.createDirectories(home.resolve("etc"));
-        Files.writeString(home.resolve("etc/dev.haven.firmware.cluster.cfg"), "node=" + node + "\nconnect="
-                + zookeeper.getConnectString() + "\nsession.timeout.ms=2000\n");
+        if (cluster) {
+            configure(node);
+        }
         Files.writeString(home.resolve("etc/dev.haven.image.local.cfg"), "directory=" + dir.resolve("shared") + "\n");
         Path run = Files.createDirectories(dir.resolve("run-" + node));
         List<String> lines = new ArrayList<>(List.of(script));
@@ -208,6 +218,29 @@ class ClusterIT {
             await("p1 recovered by the new leader", () -> owner("p1")
                     .filter(o -> !"node2".equals(o.getProperty("node")) && "RUNNING".equals(o.getProperty("state"))));
         }
+    }
+
+    @Test
+    void installingTheClusterDriverAndStoppingItCarriesARunningPartitionOverAndBack() throws Exception {
+        Path run = start("node1", false, "partition:create p1 -n node1", "partition:start p1", "partition:spawn p1 ticker 50",
+                "firmware:list");
+        await("p1 running on the simulated node1", () -> Haven.read(run, "stdout").lines()
+                .anyMatch(line -> line.startsWith("sim ") && line.contains(" yes "))
+                ? Optional.of(true) : Optional.empty());
+        configure("node1");
+        Properties owner = await("p1 handed over to the cluster driver", () -> owner("p1")
+                .filter(o -> "node1".equals(o.getProperty("node")) && "RUNNING".equals(o.getProperty("state"))));
+        assertEquals("1", owner.getProperty("epoch"));
+        await("the handover told", () -> Haven.read(run, "stderr").lines()
+                .filter(line -> line.contains("firmware handover: p1 moved from sim/node1 to cluster/node1 through image p1-")
+                        && line.contains("1 process(es) resumed")).findFirst());
+
+        Files.delete(dir.resolve("node1/etc/dev.haven.firmware.cluster.cfg"));
+        await("p1 handed back to the simulated driver", () -> Haven.read(run, "stderr").lines()
+                .filter(line -> line.contains("firmware handover: p1 moved from cluster/node1 to sim/node1 through image p1-")
+                        && line.contains("1 process(es) resumed")).findFirst());
+        assertEquals("RELEASED", owner("p1").orElseThrow().getProperty("state"), "the cluster let p1 go, not lost it");
+        assertFalse(Haven.read(run, "stderr").contains("BROKEN"));
     }
 
     private Optional<String> leader() {

@@ -108,9 +108,8 @@ public final class ClusterCommands {
                                 .toList() + ", leader " + last.leader().orElse("none")));
     }
 
-    @Descriptor("keep this runtime running as a cluster node until its JVM is stopped (for scripts that start a node)")
+    @Descriptor("keep this runtime running until its JVM is stopped (for scripts that start a node)")
     public void serve() throws InterruptedException {
-        cluster();
         new CountDownLatch(1).await();
     }
 
