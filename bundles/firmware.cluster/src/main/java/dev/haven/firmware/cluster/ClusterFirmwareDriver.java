@@ -266,6 +266,11 @@ public final class ClusterFirmwareDriver implements FirmwareDriver, Cluster {
             throw new FirmwareException(Reason.NODE_DOWN, "node " + node + " has no ZooKeeper session (" + session
                     + "); it cannot host " + partition + " until it is connected to " + connect);
         }
+        if (!members().contains(node)) {
+            // Not a member yet (or again): the leader would take the partition for a dead node's and restart it elsewhere.
+            throw new FirmwareException(Reason.NODE_DOWN, "node " + node + " has not joined the cluster at " + connect
+                    + " yet; it cannot host " + partition);
+        }
         synchronized (grants) {
             ClusterLease current = leases.get(partition);
             if (current != null && current.valid()) {

@@ -140,6 +140,8 @@ class ClusterFirmwareDriverTest {
                 .map(o -> o.state().equals("RUNNING") && !o.node().equals("n1")).orElse(false));
         ClusterStatus.Ownership moved = owner(n2, "p1").orElseThrow();
         assertTrue(moved.epoch() > lease.epoch(), "epoch " + moved.epoch());
+        // the fake kernel records the restart once the lease is granted, right after the owner record changed
+        await("the restart recorded", () -> kernels.stream().anyMatch(kernel -> !kernel.restarted.isEmpty()));
         long restarts = kernels.stream().mapToLong(kernel -> kernel.restarted.size()).sum();
         assertEquals(1, restarts, "exactly one node restarted p1");
         FakeKernel target = kernels.stream().filter(kernel -> !kernel.restarted.isEmpty()).findFirst().orElseThrow();
@@ -173,6 +175,9 @@ class ClusterFirmwareDriverTest {
             admin.setData().forPath("/haven/owners/p1", Owner.running("n2", lease.epoch() + 1).bytes());
         }
         await("stale lease fenced", () -> !lease.valid());
+        // the event is delivered on the driver's event thread, after the lease ended
+        await("PARTITION_DIED heard", () -> kernels.get(0).events.stream()
+                .anyMatch(e -> e.kind() == FirmwareEvent.Kind.PARTITION_DIED));
         FirmwareEvent died = kernels.get(0).events.stream().filter(e -> e.kind() == FirmwareEvent.Kind.PARTITION_DIED)
                 .findFirst().orElseThrow();
         assertTrue(died.reason().contains("stale"), died.reason());
