@@ -78,8 +78,6 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
     private final DefinitionStore definitions;
     private final KernelConfig config;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
     private volatile FirmwareDriver driver;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -114,6 +112,27 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
     /** For tests: the driver in use. */
     void setDriver(FirmwareDriver driver) {
         this.driver = driver;
+    }
+
+    /**
+     * A driver appears, or replaces the one in use (a higher-ranked one was installed, or the one in use is going
+     * away: SCR binds the replacement before it unbinds the outgoing driver, whose leases still hold). The partitions
+     * hosted through the outgoing driver are carried over to the incoming one ({@link DriverHandover}).
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindDriver(FirmwareDriver incoming) {
+        FirmwareDriver outgoing = driver;
+        driver = incoming;
+        if (outgoing != null && outgoing != incoming) {
+            new DriverHandover(this).run(outgoing, incoming);
+        }
+    }
+
+    void unbindDriver(FirmwareDriver outgoing) {
+        if (driver == outgoing) {
+            driver = null;
+        }
     }
 
     /** For tests: the image store in use. */
