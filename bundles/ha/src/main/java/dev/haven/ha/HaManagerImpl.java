@@ -500,8 +500,9 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
         try {
             var result = checkpoints.checkpoint(partition, new CheckpointOptions(Optional.empty(), false,
                     Map.of("kind", "consistency"), ProgressListener.NONE));
-            if (failed(partition)) {
-                // it may hold the failure itself: restoring it would only fail again
+            if (partitions.get(partition).map(PartitionInfo::state).orElse(null) == PartitionState.ACTIVE && failed(partition)) {
+                // a running instance that failed meanwhile may have been caught failing: restoring that would fail
+                // again. An instance that died with its node (BROKEN) was whole when it was frozen: keep its image.
                 images.remove(result.image().id());
                 return;
             }
