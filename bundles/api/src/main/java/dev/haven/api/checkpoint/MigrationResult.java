@@ -10,7 +10,7 @@ import java.util.Optional;
  * @param partition the partition moved
  * @param from the node it left
  * @param to the node it runs on now
- * @param image the image that carried it
+ * @param image the image that carried it; a live move's image was a transfer, deleted once the target ran
  * @param freezeTime from the freeze on the source to the processes resuming on the target
  * @param totalTime the whole move
  * @param live the rounds and freeze of a live migration; empty for stop-and-copy
