@@ -67,6 +67,7 @@ final class Attachment implements SharedMemory {
             segment.lock.lock();
             try {
                 System.arraycopy(bytes, from, segment.bytes, (int) offset, length);
+                segment.written(offset, length);
             } finally {
                 segment.lock.unlock();
             }
@@ -105,6 +106,7 @@ final class Attachment implements SharedMemory {
                 ByteBuffer buffer = ByteBuffer.wrap(segment.bytes);
                 long result = add ? buffer.getLong((int) offset) + value : value;
                 buffer.putLong((int) offset, result);
+                segment.written(offset, Long.BYTES);
                 return result;
             } finally {
                 segment.lock.unlock();

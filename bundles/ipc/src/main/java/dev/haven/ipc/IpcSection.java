@@ -30,17 +30,21 @@ import dev.haven.api.ipc.Message;
  *     int id, perm, long ctime, atime, dtime, int cpid, lpid, boolean removed,
  *     int attachers, then per attacher: int vpid, int count, bytes content
  *   perm = int key, uid, gid, cuid, cgid, mode
+ *
+ * version 2: as version 1, but each segment's content is a {@code content} (see {@link Content}): inline bytes,
+ * or a reference to the copy a live migration made while the partition ran.
  * </pre>
  */
 final class IpcSection {
     static final String NAME = "ipc";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final int MAX_OBJECTS = VirtualIds.SLOTS;
 
     private IpcSection() {
     }
 
-    static void write(IpcNamespace namespace, SectionOutput out) throws IOException {
+    /** Writes the section; with a live migration's copy, segments' contents refer to it instead of being inline. */
+    static void write(IpcNamespace namespace, SectionOutput out, PageCopy live) throws IOException {
         if (namespace == null) {
             out.writeInt(0);
             out.writeInt(0);
@@ -117,7 +121,7 @@ final class IpcSection {
                         out.writeInt(attach.getKey());
                         out.writeInt(attach.getValue());
                     }
-                    out.writeBytes(segment.bytes);
+                    Content.write(out, segment, live);
                 } finally {
                     segment.lock.unlock();
                 }
@@ -135,7 +139,8 @@ final class IpcSection {
     }
 
     /** Fills a new namespace on the target node; every object gets a fresh real id there. */
-    static IpcNamespace read(IpcNamespace namespace, SectionInput in) throws IOException {
+    static IpcNamespace read(IpcNamespace namespace, SectionInput in, int version, PageCopy.Registry live)
+            throws IOException {
         int msgSeq = in.readInt();
         int semSeq = in.readInt();
         int shmSeq = in.readInt();
@@ -203,9 +208,9 @@ final class IpcSection {
                 for (int a = 0; a < attachers; a++) {
                     attaches.put(in.readInt(), in.readInt());
                 }
-                byte[] content = in.readBytes((int) namespace.limits.shmmax());
-                ShmSegment segment = new ShmSegment(id, namespace.node.allocate(IdSpace.SHM), perm, content.length, cpid, ctime);
-                System.arraycopy(content, 0, segment.bytes, 0, content.length);
+                byte[] content = version == 1 ? in.readBytes((int) namespace.limits.shmmax())
+                        : Content.read(in, NAME, "segment " + id, namespace.limits.shmmax(), live);
+                ShmSegment segment = new ShmSegment(id, namespace.node.allocate(IdSpace.SHM), perm, content, cpid, ctime);
                 segment.atime = atime;
                 segment.dtime = dtime;
                 segment.lpid = lpid;

@@ -11,6 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.haven.api.checkpoint.CheckpointContext;
 import dev.haven.api.checkpoint.CheckpointParticipant;
+import dev.haven.api.checkpoint.PreCopy;
+import dev.haven.api.checkpoint.PreCopyParticipant;
 import dev.haven.api.checkpoint.RestoreContext;
 import dev.haven.api.checkpoint.SectionInput;
 import dev.haven.api.checkpoint.SectionOutput;
@@ -33,8 +35,10 @@ import dev.haven.api.partition.ProcessInfo;
  * destroy), as a WPAR's IPC objects do.
  */
 @Component(service = { KernelExtension.class, CheckpointParticipant.class, IpcAdmin.class, PartitionListener.class })
-public final class IpcVirtualizer implements KernelExtension<SysVIpc>, CheckpointParticipant, IpcAdmin, PartitionListener {
+public final class IpcVirtualizer implements KernelExtension<SysVIpc>, PreCopyParticipant, IpcAdmin, PartitionListener {
     private final Map<String, IpcNamespace> namespaces = new ConcurrentHashMap<>();
+    /** Copies of live migrations under way, which the target's restore takes segments' contents from. */
+    private final PageCopy.Registry copies = new PageCopy.Registry();
 
     // ---- KernelExtension
 
@@ -121,13 +125,27 @@ public final class IpcVirtualizer implements KernelExtension<SysVIpc>, Checkpoin
 
     @Override
     public void checkpoint(CheckpointContext context, SectionOutput out) throws IOException {
-        IpcSection.write(namespaces.get(context.partition()), out);
+        IpcSection.write(namespaces.get(context.partition()), out, null);
+    }
+
+    @Override
+    public PreCopy preCopy(CheckpointContext context) {
+        String partition = context.partition();
+        return new SharedMemoryPreCopy<ShmSegment>(copies.open(), () -> {
+            IpcNamespace namespace = namespaces.get(partition);
+            if (namespace == null) {
+                return List.of();
+            }
+            synchronized (namespace) {
+                return List.copyOf(namespace.segments.values());
+            }
+        }, (out, copy) -> IpcSection.write(namespaces.get(partition), out, copy));
     }
 
     @Override
     public void restore(RestoreContext context, int version, SectionInput in) throws IOException {
         IpcNamespace restored = IpcSection.read(
-                new IpcNamespace(context.partition(), context.kernel(), Limits.of(context.spec()::limit)), in);
+                new IpcNamespace(context.partition(), context.kernel(), Limits.of(context.spec()::limit)), in, version, copies);
         IpcNamespace previous = namespaces.put(context.partition(), restored);
         if (previous != null && previous != restored) {
             previous.release();

@@ -82,6 +82,7 @@ final class Mapping implements MappedMemory {
             PosixShm object = enter("mmap_write", offset, length, true);
             try {
                 System.arraycopy(bytes, from, object.bytes, (int) offset, length);
+                object.written(offset, length);
             } finally {
                 object.lock.unlock();
             }
@@ -118,6 +119,7 @@ final class Mapping implements MappedMemory {
                 ByteBuffer buffer = ByteBuffer.wrap(object.bytes);
                 long result = add ? buffer.getLong((int) offset) + value : value;
                 buffer.putLong((int) offset, result);
+                object.written(offset, Long.BYTES);
                 return result;
             } finally {
                 object.lock.unlock();

@@ -225,6 +225,10 @@ final class PosixNamespace {
         object.lock.lock();
         try {
             object.bytes = java.util.Arrays.copyOf(object.bytes, (int) length);
+            if (object.dirty() != null) {
+                // a migration copying it must take it whole again, at its new length
+                object.dirty(new DirtyPages(length));
+            }
             object.touch(pid);
             object.ctime = object.mtime;
         } finally {

@@ -33,18 +33,22 @@ import dev.haven.api.kernel.KernelException;
  *   int processes, then per process:
  *     int vpid, int handles, then per handle: int number, int object id, int access, boolean nonblock, int refs
  *     int mappings, then per mapping: long address, int object id, long length, int prot
+ *
+ * version 2: as version 1, but a shm object's content is a {@code content} (see {@link Content}): inline bytes,
+ * or a reference to the copy a live migration made while the partition ran.
  * </pre>
  */
 final class PosixSection {
     static final String NAME = "posix-ipc";
-    static final int VERSION = 1;
+    static final int VERSION = 2;
     private static final int MAX_COUNT = VirtualIds.SLOTS * 64;
     private static final PosixKind[] KINDS = PosixKind.values();
 
     private PosixSection() {
     }
 
-    static void write(PosixNamespace namespace, SectionOutput out) throws IOException {
+    /** Writes the section; with a live migration's copy, shm contents refer to it instead of being inline. */
+    static void write(PosixNamespace namespace, SectionOutput out, PageCopy live) throws IOException {
         if (namespace == null) {
             out.writeInt(0);
             out.writeInt(0);
@@ -57,7 +61,7 @@ final class PosixSection {
             for (PosixObject object : namespace.objects.values()) {
                 object.lock.lock();
                 try {
-                    writeObject(object, out);
+                    writeObject(object, out, live);
                 } finally {
                     object.lock.unlock();
                 }
@@ -84,7 +88,7 @@ final class PosixSection {
         }
     }
 
-    private static void writeObject(PosixObject object, SectionOutput out) throws IOException {
+    private static void writeObject(PosixObject object, SectionOutput out, PageCopy live) throws IOException {
         PosixKind kind = PosixKind.of(object.kind());
         out.writeByte(kind.ordinal());
         out.writeInt(object.id);
@@ -112,17 +116,18 @@ final class PosixSection {
                 }
             }
         } else {
-            out.writeBytes(((PosixShm) object).bytes);
+            Content.write(out, (PosixShm) object, live);
         }
     }
 
     /** Fills a new namespace on the target node; every object gets a fresh real id there. */
-    static PosixNamespace read(PosixNamespace namespace, SectionInput in, PosixLimits limits) throws IOException {
+    static PosixNamespace read(PosixNamespace namespace, SectionInput in, PosixLimits limits, int version,
+            PageCopy.Registry live) throws IOException {
         try {
             int seq = in.readInt();
             int objects = count(in.readInt(), "objects");
             for (int i = 0; i < objects; i++) {
-                PosixObject object = readObject(namespace, in, limits);
+                PosixObject object = readObject(namespace, in, limits, version, live);
                 if (namespace.objects.containsKey(object.id)) {
                     namespace.node.release(IdSpace.POSIX, object.realId);
                     throw corrupt("object " + object.id + " appears twice");
@@ -178,7 +183,8 @@ final class PosixSection {
         }
     }
 
-    private static PosixObject readObject(PosixNamespace namespace, SectionInput in, PosixLimits limits) throws IOException {
+    private static PosixObject readObject(PosixNamespace namespace, SectionInput in, PosixLimits limits, int version,
+            PageCopy.Registry live) throws IOException {
         int kindIndex = in.readByte();
         if (kindIndex < 0 || kindIndex >= KINDS.length) {
             throw corrupt("unknown object kind " + kindIndex);
@@ -234,7 +240,8 @@ final class PosixSection {
                 object = queue;
             }
             default -> {
-                byte[] content = in.readBytes((int) limits.shmMax());
+                byte[] content = version == 1 ? in.readBytes((int) limits.shmMax())
+                        : Content.read(in, NAME, "shm " + name, limits.shmMax(), live);
                 PosixShm shm = new PosixShm(id, namespace.node.allocate(IdSpace.POSIX), name, perm, ctime);
                 shm.bytes = content;
                 object = shm;

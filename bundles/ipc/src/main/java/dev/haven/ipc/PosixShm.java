@@ -5,8 +5,9 @@ package dev.haven.ipc;
  * {@code posix.shm_total}. Its length changes only by {@code ftruncate}, under the namespace's monitor and its lock;
  * its bytes under its lock.
  */
-final class PosixShm extends PosixObject {
+final class PosixShm extends PosixObject implements SharedBytes {
     byte[] bytes = new byte[0];
+    private DirtyPages dirty;
     /** Mappings of it now; guarded by the namespace. */
     int mappings;
 
@@ -17,5 +18,20 @@ final class PosixShm extends PosixObject {
     @Override
     String kind() {
         return PosixKind.SHM.label;
+    }
+
+    @Override
+    public byte[] content() {
+        return bytes;
+    }
+
+    @Override
+    public DirtyPages dirty() {
+        return dirty;
+    }
+
+    @Override
+    public void dirty(DirtyPages pages) {
+        dirty = pages;
     }
 }

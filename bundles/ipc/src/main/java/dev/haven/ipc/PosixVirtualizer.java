@@ -12,6 +12,8 @@ import org.osgi.service.component.annotations.Component;
 
 import dev.haven.api.checkpoint.CheckpointContext;
 import dev.haven.api.checkpoint.CheckpointParticipant;
+import dev.haven.api.checkpoint.PreCopy;
+import dev.haven.api.checkpoint.PreCopyParticipant;
 import dev.haven.api.checkpoint.RestoreContext;
 import dev.haven.api.checkpoint.SectionInput;
 import dev.haven.api.checkpoint.SectionOutput;
@@ -37,8 +39,10 @@ import dev.haven.api.partition.ProcessStatus;
  * its partition's running instance (stop, node failure, destroy).
  */
 @Component(service = { KernelExtension.class, CheckpointParticipant.class, PosixIpcAdmin.class, PartitionListener.class })
-public final class PosixVirtualizer implements KernelExtension<PosixIpc>, CheckpointParticipant, PosixIpcAdmin, PartitionListener {
+public final class PosixVirtualizer implements KernelExtension<PosixIpc>, PreCopyParticipant, PosixIpcAdmin, PartitionListener {
     private final Map<String, PosixNamespace> namespaces = new ConcurrentHashMap<>();
+    /** Copies of live migrations under way, which the target's restore takes shm contents from. */
+    private final PageCopy.Registry copies = new PageCopy.Registry();
 
     // ---- KernelExtension
 
@@ -105,13 +109,28 @@ public final class PosixVirtualizer implements KernelExtension<PosixIpc>, Checkp
 
     @Override
     public void checkpoint(CheckpointContext context, SectionOutput out) throws IOException {
-        PosixSection.write(namespaces.get(context.partition()), out);
+        PosixSection.write(namespaces.get(context.partition()), out, null);
+    }
+
+    @Override
+    public PreCopy preCopy(CheckpointContext context) {
+        String partition = context.partition();
+        return new SharedMemoryPreCopy<PosixShm>(copies.open(), () -> {
+            PosixNamespace namespace = namespaces.get(partition);
+            if (namespace == null) {
+                return List.of();
+            }
+            synchronized (namespace) {
+                return namespace.objects.values().stream().filter(PosixShm.class::isInstance).map(PosixShm.class::cast)
+                        .toList();
+            }
+        }, (out, copy) -> PosixSection.write(namespaces.get(partition), out, copy));
     }
 
     @Override
     public void restore(RestoreContext context, int version, SectionInput in) throws IOException {
         PosixNamespace restored = PosixSection.read(new PosixNamespace(context.partition(), context.kernel()), in,
-                PosixLimits.of(context.spec()::limit));
+                PosixLimits.of(context.spec()::limit), version, copies);
         PosixNamespace previous = namespaces.put(context.partition(), restored);
         if (previous != null && previous != restored) {
             previous.release();

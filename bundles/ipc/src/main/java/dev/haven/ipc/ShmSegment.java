@@ -10,8 +10,9 @@ import dev.haven.api.ipc.ShmidDs;
  * shmmax and shmall. Attaches are counted per vpid, so a restored process that attaches again takes
  * back the attach it had at the checkpoint instead of adding one. State guarded by {@link #lock}.
  */
-final class ShmSegment extends IpcObject {
+final class ShmSegment extends IpcObject implements SharedBytes {
     final byte[] bytes;
+    private DirtyPages dirty;
     final int cpid;
     long atime;
     long dtime;
@@ -22,9 +23,29 @@ final class ShmSegment extends IpcObject {
     final Map<Integer, Integer> restored = new HashMap<>();
 
     ShmSegment(int id, int realId, Perm perm, int size, int cpid, long ctime) {
+        this(id, realId, perm, new byte[size], cpid, ctime);
+    }
+
+    /** A segment holding {@code bytes} as they are: a restored one takes its content without a copy. */
+    ShmSegment(int id, int realId, Perm perm, byte[] bytes, int cpid, long ctime) {
         super(id, realId, perm, ctime);
-        this.bytes = new byte[size];
+        this.bytes = bytes;
         this.cpid = cpid;
+    }
+
+    @Override
+    public byte[] content() {
+        return bytes;
+    }
+
+    @Override
+    public DirtyPages dirty() {
+        return dirty;
+    }
+
+    @Override
+    public void dirty(DirtyPages pages) {
+        dirty = pages;
     }
 
     @Override

@@ -115,7 +115,7 @@ class IpcCheckpointTest {
 
     void restore(String partition, byte[] section) throws IOException {
         ImageHeader header = new ImageHeader(1, partition, PartitionSpec.DEFAULT, "node1", Instant.now(), Map.of());
-        target.restore(new RestoreContext(partition, header, "node2", node2, PartitionSpec.DEFAULT), 1, new Input(section));
+        target.restore(new RestoreContext(partition, header, "node2", node2, PartitionSpec.DEFAULT), IpcSection.VERSION, new Input(section));
     }
 
     TestProcess on(IpcVirtualizer virtualizer, TestProcess.Node node, int pid) {

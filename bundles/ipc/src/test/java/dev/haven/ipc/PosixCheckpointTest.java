@@ -77,7 +77,7 @@ class PosixCheckpointTest {
 
     void restore(byte[] section) throws IOException {
         ImageHeader header = new ImageHeader(1, "p1", PartitionSpec.DEFAULT, "node1", Instant.now(), Map.of());
-        target.restore(new RestoreContext("p1", header, "node2", node2, PartitionSpec.DEFAULT), 1,
+        target.restore(new RestoreContext("p1", header, "node2", node2, PartitionSpec.DEFAULT), PosixSection.VERSION,
                 new IpcCheckpointTest.Input(section));
     }
 

@@ -30,6 +30,7 @@ import dev.haven.api.checkpoint.ImageInfo;
 import dev.haven.api.checkpoint.ImageReader;
 import dev.haven.api.checkpoint.ImageStore;
 import dev.haven.api.checkpoint.ImageWriter;
+import dev.haven.api.checkpoint.MigrationOptions;
 import dev.haven.api.checkpoint.MigrationResult;
 import dev.haven.api.checkpoint.ProgressListener;
 import dev.haven.api.checkpoint.RestartOptions;
@@ -82,7 +83,7 @@ final class CheckpointOrchestrator {
             Frozen frozen = freeze(partition);
             ImageInfo image;
             try {
-                image = write(partition, options.directory(), options.attributes(), options.progress());
+                image = write(partition, options.directory(), options.attributes(), options.progress(), LiveCopy.none());
             } catch (RuntimeException e) {
                 thaw(partition, frozen);
                 throw e;
@@ -146,7 +147,7 @@ final class CheckpointOrchestrator {
 
     /** Writes every participant's section of the frozen partition and commits the image. */
     private ImageInfo write(Partition partition, Optional<Path> directory, Map<String, String> attributes,
-            ProgressListener progress) {
+            ProgressListener progress, LiveCopy live) {
         ImageStore images = requireStore();
         List<CheckpointParticipant> participants = ordered(true);
         CheckpointContext context = new CheckpointContext(partition.name(), partition.node(), partition.spec(), Instant.now());
@@ -165,7 +166,11 @@ final class CheckpointOrchestrator {
                 for (CheckpointParticipant participant : participants) {
                     phase.set("write " + participant.section());
                     SectionOutput out = writer.section(participant.section(), participant.version());
-                    participant.checkpoint(context, out);
+                    if (live.owns(participant.section())) {
+                        live.finish(participant.section(), context, out);
+                    } else {
+                        participant.checkpoint(context, out);
+                    }
                 }
             }
             if (!partition.leaseValid()) {
@@ -333,7 +338,8 @@ final class CheckpointOrchestrator {
 
     // ---- migration
 
-    MigrationResult migrate(String name, String node, ProgressListener progress) {
+    MigrationResult migrate(String name, String node, MigrationOptions options) {
+        ProgressListener progress = options.progress();
         synchronized (manager.operation(name)) {
             Partition partition = active(name);
             String from = partition.node();
@@ -346,36 +352,56 @@ final class CheckpointOrchestrator {
                 throw new CheckpointException(Reason.UNKNOWN_NODE, "no node named '" + node + "'");
             }
             Instant begin = Instant.now();
-            Frozen frozen = freeze(partition);
-            ImageInfo image;
-            try {
-                image = write(partition, Optional.empty(), Map.of("kind", "migration", "target", node), progress);
-            } catch (RuntimeException e) {
-                thaw(partition, frozen);
-                throw e;
+            try (LiveCopy live = options.live() ? LiveCopy.start(context(partition), ordered(true)) : LiveCopy.none()) {
+                live.converge(name, progress);
+                return migrate(partition, node, from, progress, live, begin);
             }
-            // The source instance ends here; from now on the image is the partition.
-            manager.halt(partition, ProcessStatus.CHECKPOINTED);
-            partition.gate().thaw();
-            manager.publish(partition.transition(PartitionState.STOPPED, "migrating to " + node));
-            ImageStore images = requireStore();
-            try {
-                startFrom(images, image, name, node, progress);
-            } catch (CheckpointException failure) {
-                try {
-                    startFrom(images, image, name, from, ProgressListener.NONE);
-                } catch (RuntimeException rollback) {
-                    manager.fail(partition, "migration to " + node + " failed (" + failure.getMessage()
-                            + ") and so did the restart on " + from + " (" + rollback.getMessage() + ")");
-                    failure.addSuppressed(rollback);
-                    throw failure;
-                }
-                throw new CheckpointException(failure.reason(), "migration of '" + name + "' to " + node + " failed: "
-                        + failure.getMessage() + "; it runs on " + from + " again", failure);
-            }
-            Instant end = Instant.now();
-            return new MigrationResult(name, from, node, image, Duration.between(frozen.at, end), Duration.between(begin, end));
         }
+    }
+
+    /**
+     * Freeze, write, stop at the source, restart on the target. A live image refers to copies that end
+     * with the migration, so it goes outside the store and is deleted once the target runs.
+     */
+    private MigrationResult migrate(Partition partition, String node, String from, ProgressListener progress, LiveCopy live,
+            Instant begin) {
+        String name = partition.name();
+        Optional<Path> directory = live.directory();
+        Frozen frozen = freeze(partition);
+        ImageInfo image;
+        try {
+            image = write(partition, directory, Map.of("kind", live.live() ? "live-migration" : "migration",
+                    "target", node), progress, live);
+        } catch (RuntimeException e) {
+            thaw(partition, frozen);
+            throw e;
+        }
+        // The source instance ends here; from now on the image is the partition.
+        manager.halt(partition, ProcessStatus.CHECKPOINTED);
+        partition.gate().thaw();
+        manager.publish(partition.transition(PartitionState.STOPPED, "migrating to " + node));
+        ImageStore images = requireStore();
+        try {
+            startFrom(images, image, name, node, progress);
+        } catch (CheckpointException failure) {
+            try {
+                startFrom(images, image, name, from, ProgressListener.NONE);
+            } catch (RuntimeException rollback) {
+                manager.fail(partition, "migration to " + node + " failed (" + failure.getMessage()
+                        + ") and so did the restart on " + from + " (" + rollback.getMessage() + ")");
+                failure.addSuppressed(rollback);
+                throw failure;
+            }
+            throw new CheckpointException(failure.reason(), "migration of '" + name + "' to " + node + " failed: "
+                    + failure.getMessage() + "; it runs on " + from + " again", failure);
+        }
+        Instant end = Instant.now();
+        return new MigrationResult(name, from, node, image, Duration.between(frozen.at, end), Duration.between(begin, end),
+                live.report());
+    }
+
+    private static CheckpointContext context(Partition partition) {
+        return new CheckpointContext(partition.name(), partition.node(), partition.spec(), Instant.now());
     }
 
     private void startFrom(ImageStore images, ImageInfo image, String name, String node, ProgressListener progress) {

@@ -31,6 +31,7 @@ import dev.haven.api.checkpoint.CheckpointParticipant;
 import dev.haven.api.checkpoint.CheckpointResult;
 import dev.haven.api.checkpoint.CheckpointService;
 import dev.haven.api.checkpoint.ImageStore;
+import dev.haven.api.checkpoint.MigrationOptions;
 import dev.haven.api.checkpoint.MigrationResult;
 import dev.haven.api.checkpoint.ProgressListener;
 import dev.haven.api.checkpoint.RestartOptions;
@@ -218,7 +219,12 @@ public final class PartitionManagerImpl implements PartitionManager, CheckpointS
 
     @Override
     public MigrationResult migrate(String partition, String node, ProgressListener progress) {
-        return metering.migrated(checkpoints.migrate(partition, node, progress));
+        return migrate(partition, node, new MigrationOptions(false, progress));
+    }
+
+    @Override
+    public MigrationResult migrate(String partition, String node, MigrationOptions options) {
+        return metering.migrated(checkpoints.migrate(partition, node, options));
     }
 
     // ---- PartitionManager

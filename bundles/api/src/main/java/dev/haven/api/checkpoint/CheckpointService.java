@@ -36,4 +36,14 @@ public interface CheckpointService {
      * @throws CheckpointException as {@link #checkpoint} and {@link #restart}
      */
     MigrationResult migrate(String partition, String node, ProgressListener progress);
+
+    /**
+     * Moves an active partition to another node, live if asked: shared memory is copied in rounds while
+     * the partition runs, then the partition is frozen only for the last dirty pages and its other
+     * sections, restarted on the target and removed at the source. A workload that writes faster than
+     * rounds copy gets a stop-and-copy move instead, and the result says why.
+     *
+     * @throws CheckpointException as {@link #migrate(String, String, ProgressListener)}
+     */
+    MigrationResult migrate(String partition, String node, MigrationOptions options);
 }

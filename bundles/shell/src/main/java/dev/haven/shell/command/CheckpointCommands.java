@@ -13,7 +13,10 @@ import org.osgi.service.component.annotations.Reference;
 import dev.haven.api.checkpoint.CheckpointOptions;
 import dev.haven.api.checkpoint.CheckpointResult;
 import dev.haven.api.checkpoint.CheckpointService;
+import dev.haven.api.checkpoint.LiveReport;
+import dev.haven.api.checkpoint.MigrationOptions;
 import dev.haven.api.checkpoint.MigrationResult;
+import dev.haven.api.checkpoint.PreCopyRound;
 import dev.haven.api.checkpoint.RestartOptions;
 import dev.haven.api.checkpoint.RestartResult;
 
@@ -71,15 +74,36 @@ public final class CheckpointCommands {
     }
 
     @Descriptor("move an active partition to another node (checkpoint, stop, restart there)")
-    public String migrate(@Descriptor("the partition") String name, @Descriptor("the target node") String node) {
+    public String migrate(
+            @Descriptor("copy shared memory in rounds while the partition runs; freeze it only for the last dirty pages")
+            @Parameter(names = "--live", presentValue = "true", absentValue = "false") boolean live,
+            @Descriptor("the partition") String name, @Descriptor("the target node") String node) {
         ProgressPrinter progress = new ProgressPrinter(System.out);
         MigrationResult result;
         try {
-            result = checkpoints.migrate(name, node, progress);
+            result = checkpoints.migrate(name, node, new MigrationOptions(live, progress));
         } finally {
             progress.done();
         }
-        return "migrated " + name + " from " + result.from() + " to " + result.to() + " via " + result.image().id() + "\n"
-                + "freeze time " + Durations.format(result.freezeTime()) + ", total " + Durations.format(result.totalTime());
+        StringBuilder out = new StringBuilder("migrated " + name + " from " + result.from() + " to " + result.to());
+        if (result.live().isEmpty()) {
+            out.append(" via ").append(result.image().id());
+        } else {
+            LiveReport report = result.live().get();
+            out.append(report.fallback().isPresent() ? " by stop-and-copy: " + report.fallback().get() : " live").append('\n');
+            Table rounds = new Table("ROUND", "COPIED", "TIME", "DIRTY AFTER");
+            for (PreCopyRound round : report.rounds()) {
+                rounds.row(round.number(), Bytes.format(round.bytes()), Durations.format(round.time()),
+                        Bytes.format(round.dirtyAfter()));
+            }
+            out.append(rounds);
+            if (report.fallback().isEmpty()) {
+                long copied = report.rounds().stream().mapToLong(PreCopyRound::bytes).sum();
+                out.append("\n").append(report.rounds().size()).append(" rounds copied ").append(Bytes.format(copied))
+                        .append(" while running; the freeze copied ").append(Bytes.format(report.freezeBytes()));
+            }
+        }
+        return out.append("\nfreeze time ").append(Durations.format(result.freezeTime())).append(", total ")
+                .append(Durations.format(result.totalTime())).toString();
     }
 }
