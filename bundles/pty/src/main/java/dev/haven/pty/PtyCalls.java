@@ -27,8 +27,13 @@ final class PtyCalls implements Pty {
         this.ptys = ptys;
     }
 
+    /** The partition's table; a call of the partition's means it runs again after a checkpoint. */
     private PtyTable table() {
-        return ptys.table(caller.partition(), caller.node().node());
+        PtyTable table = ptys.table(caller.partition(), caller.node().node());
+        synchronized (table) {
+            table.checkpointing = false;
+        }
+        return table;
     }
 
     private byte[] str(int fd, int cmd, byte[] data) {
@@ -257,5 +262,41 @@ final class PtyCalls implements Pty {
     @Override
     public int sigpending() {
         return caller.call("sigpending", () -> table().takeSignals(caller.pid()));
+    }
+
+    @Override
+    public void console(int masterFd) {
+        caller.call("console", () -> {
+            requireMaster(masterFd, "console", Errno.ENOTTY);
+            int number = Ioctls.integer(str(masterFd, Ioctls.TIOCGPTN, new byte[0]));
+            PtyTable table = table();
+            synchronized (table) {
+                table.console = number;
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public byte[] consoleInput() {
+        return caller.call("console input", () -> {
+            PtyTable table = table();
+            synchronized (table) {
+                byte[] keys = table.keys.toByteArray();
+                table.keys.reset();
+                return keys;
+            }
+        });
+    }
+
+    @Override
+    public void consoleOutput(byte[] bytes) {
+        caller.call("console output", () -> {
+            if (bytes == null) {
+                throw new KernelException(Errno.EFAULT, "console output: no bytes");
+            }
+            table().show(bytes);
+            return null;
+        });
     }
 }

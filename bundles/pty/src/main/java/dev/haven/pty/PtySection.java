@@ -17,6 +17,7 @@ import dev.haven.api.checkpoint.ImageException;
  * int processes; each: int pid, int pgid, int sid, int pendingSignals
  * int ptys;      each: int number, byte flags (1 locked, 2 packet), int session, int foreground,
  *                      int masterStream (-1: closed), int slaveStream (-1: closed)
+ * int console (-1: none); int length, bytes: keystrokes not yet relayed; int length, bytes: screen not yet read
  * </pre>
  *
  * The termios, the half-typed line, the window size and the unread data in both directions travel in the
@@ -37,6 +38,49 @@ final class PtySection {
     }
 
     private PtySection() {
+    }
+
+    record Console(int number, byte[] keys, byte[] screen) {
+    }
+
+    static Console console(PtyTable table) {
+        synchronized (table) {
+            return new Console(table.console, table.keys.toByteArray(), table.screen.clone());
+        }
+    }
+
+    static void write(DataOutput out, Console console) throws IOException {
+        out.writeInt(console.number());
+        out.writeInt(console.keys().length);
+        out.write(console.keys());
+        out.writeInt(console.screen().length);
+        out.write(console.screen());
+    }
+
+    static Console readConsole(DataInput in, long remaining) throws IOException {
+        int number = in.readInt();
+        byte[] keys = bytes(in, remaining - 4, "console keystrokes");
+        byte[] screen = bytes(in, remaining - 8 - keys.length, "console screen");
+        return new Console(number, keys, screen);
+    }
+
+    private static byte[] bytes(DataInput in, long remaining, String what) throws IOException {
+        int n = count(in, remaining, 1, what);
+        byte[] b = new byte[n];
+        in.readFully(b);
+        return b;
+    }
+
+    static void apply(PtyTable table, Console console) throws ImageException {
+        synchronized (table) {
+            if (console.number() != -1 && !table.pairs.containsKey(console.number())) {
+                throw corrupt("the console is pty " + console.number() + ", which is not restored");
+            }
+            table.console = console.number();
+            table.keys.reset();
+            table.keys.writeBytes(console.keys());
+            table.screen = console.screen();
+        }
     }
 
     static List<Process> processes(PtyTable table) {

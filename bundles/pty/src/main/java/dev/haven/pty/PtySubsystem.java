@@ -127,6 +127,10 @@ public final class PtySubsystem implements KernelExtension<Pty>, CheckpointParti
     public void checkpoint(CheckpointContext context, SectionOutput out) throws IOException {
         PtyTable table = ptys.existing(context.partition()).orElse(new PtyTable(context.partition(), context.node()));
         PtySection.write(out, PtySection.processes(table), PtySection.entries(table));
+        PtySection.write(out, PtySection.console(table));
+        synchronized (table) {
+            table.checkpointing = true;
+        }
     }
 
     @Override
@@ -134,7 +138,9 @@ public final class PtySubsystem implements KernelExtension<Pty>, CheckpointParti
         PtyTable table = ptys.takeRestoring(context.partition());
         List<PtySection.Process> processes = PtySection.readProcesses(in, in.remaining());
         List<PtySection.Entry> entries = PtySection.readEntries(in, in.remaining());
+        PtySection.Console console = PtySection.readConsole(in, in.remaining());
         PtySection.apply(table, processes, entries);
+        PtySection.apply(table, console);
         ptys.promote(table, context.node());
     }
 
@@ -168,6 +174,44 @@ public final class PtySubsystem implements KernelExtension<Pty>, CheckpointParti
             }
         }
         return out;
+    }
+
+    private PtyTable consoleTable(String partition) {
+        PtyTable table = ptys.existing(partition).orElse(null);
+        if (table == null || table.console < 0) {
+            throw new IllegalArgumentException("partition " + partition + " has no console (run a console workload such as mini-shell in it)");
+        }
+        return table;
+    }
+
+    @Override
+    public void consoleWrite(String partition, byte[] keys) {
+        PtyTable table = consoleTable(partition);
+        synchronized (table) {
+            if (table.checkpointing) {
+                throw new IllegalStateException("partition " + partition + " is being checkpointed; type again once it runs");
+            }
+            table.keys.writeBytes(keys);
+        }
+    }
+
+    @Override
+    public byte[] consoleRead(String partition) {
+        PtyTable table = consoleTable(partition);
+        synchronized (table) {
+            byte[] shown = table.screen;
+            table.screen = new byte[0];
+            return shown;
+        }
+    }
+
+    @Override
+    public int console(String partition) {
+        return ptys.existing(partition).map(t -> {
+            synchronized (t) {
+                return t.console;
+            }
+        }).orElse(-1);
     }
 
     private static StreamInfo stream(List<StreamInfo> infos, int id) {

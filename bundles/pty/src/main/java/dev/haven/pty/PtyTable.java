@@ -25,6 +25,12 @@ final class PtyTable {
     /** The line disciplines and terminal emulations by the stream they are pushed on, for signals and pty:list. */
     final Map<Integer, LdtermModule.Ldterm> ldterms = new HashMap<>();
     final Map<Integer, PtemModule.Ptem> ptems = new HashMap<>();
+    /** The console's pty number (-1: none), the operator's keystrokes not yet relayed, and what the console showed. */
+    int console = -1;
+    final java.io.ByteArrayOutputStream keys = new java.io.ByteArrayOutputStream();
+    byte[] screen = new byte[0];
+    /** Set by the pty section's checkpoint, cleared by the partition's next pty call: keystrokes are refused meanwhile. */
+    boolean checkpointing;
     /** pid to pending signal mask. */
     final Map<Integer, Integer> pending = new HashMap<>();
 
@@ -105,6 +111,16 @@ final class PtyTable {
         if (pgid == INIT) {
             pending.merge(INIT, bit, (a, b) -> a | b);
         }
+    }
+
+    static final int SCREEN_MAX = 64 * 1024;
+
+    synchronized void show(byte[] bytes) {
+        byte[] joined = new byte[Math.min(SCREEN_MAX, screen.length + bytes.length)];
+        int fromOld = joined.length - Math.min(bytes.length, joined.length);
+        System.arraycopy(screen, screen.length - fromOld, joined, 0, fromOld);
+        System.arraycopy(bytes, bytes.length - (joined.length - fromOld), joined, fromOld, joined.length - fromOld);
+        screen = joined;
     }
 
     synchronized int takeSignals(int pid) {

@@ -80,10 +80,12 @@ class PtyCheckpointTest {
         Section.Input in = new Section.Input(section);
         List<PtySection.Process> processes = PtySection.readProcesses(in, in.remaining());
         List<PtySection.Entry> entries = new ArrayList<>(PtySection.readEntries(in, in.remaining()));
+        PtySection.Console console = PtySection.readConsole(in, in.remaining());
         Collections.shuffle(entries, entryOrder);
         ByteArrayOutputStream shuffled = new ByteArrayOutputStream();
         Section.Output out = new Section.Output(shuffled);
         PtySection.write(out, processes, entries);
+        PtySection.write(out, console);
         out.flush();
         ImageHeader header = new ImageHeader(1, "p1", PartitionSpec.DEFAULT, "node1", Instant.now(), Map.of());
         target.subsystem.restore(new RestoreContext("p1", header, "node2", node2, PartitionSpec.DEFAULT), 1,

@@ -72,4 +72,17 @@ public interface Pty {
 
     /** Takes the caller's pending signals: a mask with bit {@code 1 << sig} for each one (0 when none). */
     int sigpending();
+
+    /**
+     * Makes the master {@code masterFd} the partition's console: the workload that serves the console (such as
+     * {@code mini-shell}) relays the operator's keystrokes ({@link #consoleInput}) to it and what it reads from it
+     * to the operator ({@link #consoleOutput}). ENOTTY if the descriptor is not a pty master.
+     */
+    void console(int masterFd);
+
+    /** Takes the keystrokes the operator typed at the console since the last call (empty when none); never waits. */
+    byte[] consoleInput();
+
+    /** Shows bytes on the operator's console screen (kept until the operator reads them, the oldest dropped beyond 64 KiB). */
+    void consoleOutput(byte[] bytes);
 }
