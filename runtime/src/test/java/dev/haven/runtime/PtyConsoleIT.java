@@ -32,6 +32,7 @@ class PtyConsoleIT {
                 "partition:create p1 -n node1",
                 "partition:start p1",
                 "partition:spawn p1 mini-shell",
+                "partition:ps p1",
                 "pty:read -u '$ ' p1",
                 "pty:write p1 'echo hel'",
                 "pty:read -u 'echo hel' p1",

@@ -124,21 +124,32 @@ public final class PtyCommands {
 
     @Descriptor("show what a partition's console printed since the last read (control characters escaped)")
     public String read(
-            @Descriptor("wait until the output contains this text (escaped as shown, or as it is)") @Parameter(names = { "-u", "--until" }, absentValue = "") String until,
+            @Descriptor("wait until the output contains this text (escaped as shown, or as it is), and for the console to exist") @Parameter(names = { "-u", "--until" }, absentValue = "") String until,
             @Descriptor("seconds to wait for --until") @Parameter(names = { "-t", "--timeout" }, absentValue = "10") int timeout,
             @Descriptor("the partition") String partition) throws InterruptedException {
-        StringBuilder shown = new StringBuilder(new String(ptys.consoleRead(partition), StandardCharsets.UTF_8));
+        if (until.isEmpty()) {
+            return escape(new String(ptys.consoleRead(partition), StandardCharsets.UTF_8));
+        }
+        StringBuilder shown = new StringBuilder();
         long deadline = System.nanoTime() + timeout * 1_000_000_000L;
-        // --until matches the output as shown (escaped) or as it is
-        while (!until.isEmpty() && !shown.toString().contains(until) && !escape(shown.toString()).contains(until)) {
+        while (true) {
+            try {
+                shown.append(new String(ptys.consoleRead(partition), StandardCharsets.UTF_8));
+            } catch (IllegalArgumentException noConsoleYet) {
+                if (System.nanoTime() > deadline) {
+                    throw noConsoleYet;
+                }
+            }
+            // --until matches the output as shown (escaped) or as it is
+            if (shown.toString().contains(until) || escape(shown.toString()).contains(until)) {
+                return escape(shown.toString());
+            }
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("the console of " + partition + " did not show '" + until + "' within " + timeout
                         + " s; it showed: " + escape(shown.toString()));
             }
             Thread.sleep(20); // the operator's side polls the console as a terminal would be refreshed
-            shown.append(new String(ptys.consoleRead(partition), StandardCharsets.UTF_8));
         }
-        return escape(shown.toString());
     }
 
     static String escape(String text) {
