@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.haven.api.accounting.ProcessMeter;
 import dev.haven.api.firmware.IdSpace;
 import dev.haven.api.firmware.Lease;
 import dev.haven.api.firmware.NodeKernel;
@@ -37,7 +38,7 @@ public final class BenchPartition {
                 "bench", List.of(), Credentials.ROOT, Instant.now(), new ProcessSavedState(1 << 20), false);
         partition.add(process);
         return new ProcessKernel(process, type -> extensions.stream().filter(extension -> extension.type() == type).findFirst()
-                .map(extension -> (KernelExtension<?>) extension));
+                .map(extension -> (KernelExtension<?>) extension), ProcessMeter.NONE);
     }
 
     /** Real ids from a counter, as the simulated firmware's node kernel hands them out. */
