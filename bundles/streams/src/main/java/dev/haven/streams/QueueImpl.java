@@ -73,6 +73,16 @@ final class QueueImpl implements Queue {
     }
 
     @Override
+    public String partition() {
+        return pair.stream.ns.partition;
+    }
+
+    @Override
+    public int stream() {
+        return pair.stream.id;
+    }
+
+    @Override
     public boolean readSide() {
         return read;
     }

@@ -960,10 +960,12 @@ final class StreamsImpl implements Streams {
                 if (got == 0 && mode == RNORM) {
                     return 0;
                 }
-                if (mode != RNORM) {
-                    break;
+                if (mode == RNORM) {
+                    // As SVR4's strread: a zero-length message after data ends this read and stays for the next,
+                    // which returns 0 (a pty master sees its slave's last close so).
+                    rq.putbq(message);
                 }
-                continue;
+                break;
             }
             MessageBlock block = message;
             while (block != null && got < max) {

@@ -1,8 +1,9 @@
 /**
- * Pseudo-terminals on STREAMS (filled by the pty subsystem).
+ * Pseudo-terminals on STREAMS: the system calls ({@link dev.haven.api.pty.Pty}), the termios and window size
+ * they carry, and the operator's view ({@link dev.haven.api.pty.PtyAdmin}).
  */
 @Export
-@Version("0.1.0")
+@Version("1.0.0")
 package dev.haven.api.pty;
 
 import org.osgi.annotation.bundle.Export;

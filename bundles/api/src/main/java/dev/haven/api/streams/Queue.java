@@ -20,6 +20,15 @@ public interface Queue {
     /** {@code FLUSHALL}: flush every message. */
     int FLUSHALL = 1;
 
+    /**
+     * The partition whose stream this queue belongs to. A restored instance is told no {@link OpenInfo}, so this
+     * is how it finds its partition's objects again (a pty driver finds its pty).
+     */
+    String partition();
+
+    /** The virtual id of the stream this queue belongs to, as {@link OpenInfo#stream()} gave it at open. */
+    int stream();
+
     /** Whether this is the read (upstream-going) queue of its pair. */
     boolean readSide();
 

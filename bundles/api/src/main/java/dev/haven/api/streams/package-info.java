@@ -6,7 +6,7 @@
  * ({@link dev.haven.api.streams.StreamsCheckpointing}, {@link dev.haven.api.streams.StreamsAdmin}).
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package dev.haven.api.streams;
 
 import org.osgi.annotation.bundle.Export;
