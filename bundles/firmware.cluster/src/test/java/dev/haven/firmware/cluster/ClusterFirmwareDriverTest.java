@@ -31,6 +31,7 @@ import dev.haven.api.checkpoint.ImageInfo;
 import dev.haven.api.checkpoint.ImageReader;
 import dev.haven.api.checkpoint.ImageStore;
 import dev.haven.api.checkpoint.ImageWriter;
+import dev.haven.api.checkpoint.MigrationOptions;
 import dev.haven.api.checkpoint.MigrationResult;
 import dev.haven.api.checkpoint.ProgressListener;
 import dev.haven.api.checkpoint.RestartOptions;
@@ -232,6 +233,11 @@ class ClusterFirmwareDriverTest {
 
         @Override
         public MigrationResult migrate(String partition, String node, ProgressListener progress) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public MigrationResult migrate(String partition, String node, MigrationOptions options) {
             throw new UnsupportedOperationException();
         }
 
