@@ -500,9 +500,7 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
         try {
             var result = checkpoints.checkpoint(partition, new CheckpointOptions(Optional.empty(), false,
                     Map.of("kind", "consistency"), ProgressListener.NONE));
-            if (partitions.get(partition).map(PartitionInfo::state).orElse(null) == PartitionState.ACTIVE && failed(partition)) {
-                // a running instance that failed meanwhile may have been caught failing: restoring that would fail
-                // again. An instance that died with its node (BROKEN) was whole when it was frozen: keep its image.
+            if (caughtFailing(partition)) {
                 images.remove(result.image().id());
                 return;
             }
@@ -514,6 +512,18 @@ public final class HaManagerImpl implements HaManager, PartitionListener {
             // a failed periodic checkpoint is not a failure of the partition; the next one may succeed
             LOG.log(Level.WARNING, "consistency image of " + partition + " failed: " + e.getMessage());
         }
+    }
+
+    /**
+     * Whether a consistency image just taken may hold the partition's own failure, so that restoring it would
+     * only fail again. An instance that died with its node (its processes LOST, the partition BROKEN, in
+     * whichever order the kernel reports them) was whole when it was frozen: its image is kept.
+     */
+    private boolean caughtFailing(String partition) {
+        List<ProcessInfo> processes = partitions.processes(partition);
+        boolean nodeDied = processes.stream().anyMatch(process -> process.status() == ProcessStatus.LOST)
+                || partitions.get(partition).map(PartitionInfo::state).orElse(null) != PartitionState.ACTIVE;
+        return !nodeDied && failed(partition);
     }
 
     private boolean failed(String partition) {
